@@ -1,0 +1,110 @@
+// UTF-8 encode/decode without TextEncoder/TextDecoder (XS on a device has neither by default).
+// Invalid input never throws: decode replaces bad sequences with U+FFFD, encode replaces lone
+// surrogates with U+FFFD.
+
+export function utf8Length(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      n += 4;
+      i++;
+    } else n += 3;
+  }
+  return n;
+}
+
+/** Encode `s` into `out` at `offset`; returns the offset after the last byte written. */
+export function utf8Write(s: string, out: Uint8Array, offset: number): number {
+  let o = offset;
+  for (let i = 0; i < s.length; i++) {
+    let c = s.charCodeAt(i);
+    if (c < 0x80) {
+      out[o++] = c;
+      continue;
+    }
+    if (c < 0x800) {
+      out[o++] = 0xc0 | (c >> 6);
+      out[o++] = 0x80 | (c & 0x3f);
+      continue;
+    }
+    if (c >= 0xd800 && c <= 0xdfff) {
+      const d = i + 1 < s.length ? s.charCodeAt(i + 1) : 0;
+      if (c <= 0xdbff && (d & 0xfc00) === 0xdc00) {
+        c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
+        i++;
+        out[o++] = 0xf0 | (c >> 18);
+        out[o++] = 0x80 | ((c >> 12) & 0x3f);
+        out[o++] = 0x80 | ((c >> 6) & 0x3f);
+        out[o++] = 0x80 | (c & 0x3f);
+        continue;
+      }
+      c = 0xfffd;
+    }
+    out[o++] = 0xe0 | (c >> 12);
+    out[o++] = 0x80 | ((c >> 6) & 0x3f);
+    out[o++] = 0x80 | (c & 0x3f);
+  }
+  return o;
+}
+
+export function utf8Encode(s: string): Uint8Array {
+  const out = new Uint8Array(utf8Length(s));
+  utf8Write(s, out, 0);
+  return out;
+}
+
+/** Decode bytes [start, end) of `b`. Pure ASCII takes a fast path. */
+export function utf8Decode(b: Uint8Array, start = 0, end = b.length): string {
+  let s = "";
+  let i = start;
+  // Build in chunks so long inputs do not make one fromCharCode call per byte.
+  const chunk: number[] = [];
+  while (i < end) {
+    const c = b[i];
+    let cp = 0xfffd;
+    let n = 1;
+    if (c < 0x80) cp = c;
+    else if (c >= 0xc2 && c <= 0xdf && i + 1 < end && (b[i + 1] & 0xc0) === 0x80) {
+      cp = ((c & 0x1f) << 6) | (b[i + 1] & 0x3f);
+      n = 2;
+    } else if (c >= 0xe0 && c <= 0xef && i + 2 < end && (b[i + 1] & 0xc0) === 0x80 && (b[i + 2] & 0xc0) === 0x80) {
+      const v = ((c & 0x0f) << 12) | ((b[i + 1] & 0x3f) << 6) | (b[i + 2] & 0x3f);
+      if (v >= 0x800 && (v < 0xd800 || v > 0xdfff)) {
+        cp = v;
+        n = 3;
+      }
+    } else if (
+      c >= 0xf0 && c <= 0xf4 && i + 3 < end &&
+      (b[i + 1] & 0xc0) === 0x80 && (b[i + 2] & 0xc0) === 0x80 && (b[i + 3] & 0xc0) === 0x80
+    ) {
+      const v = ((c & 0x07) << 18) | ((b[i + 1] & 0x3f) << 12) | ((b[i + 2] & 0x3f) << 6) | (b[i + 3] & 0x3f);
+      if (v >= 0x10000 && v <= 0x10ffff) {
+        cp = v;
+        n = 4;
+      }
+    }
+    i += n;
+    if (cp >= 0x10000) {
+      cp -= 0x10000;
+      chunk.push(0xd800 + (cp >> 10), 0xdc00 + (cp & 0x3ff));
+    } else chunk.push(cp);
+    if (chunk.length >= 1024) {
+      s += String.fromCharCode.apply(null, chunk);
+      chunk.length = 0;
+    }
+  }
+  if (chunk.length) s += String.fromCharCode.apply(null, chunk);
+  return s;
+}
+
+/** Latin-1 / ASCII view of bytes, for protocol tokens known to be ASCII. */
+export function asciiDecode(b: Uint8Array, start = 0, end = b.length): string {
+  let s = "";
+  for (let i = start; i < end; i += 1024) {
+    s += String.fromCharCode.apply(null, b.subarray(i, Math.min(end, i + 1024)) as unknown as number[]);
+  }
+  return s;
+}
