@@ -77,7 +77,8 @@ export function createLoopbackPlatform(options: LoopbackOptions = {}): LoopbackP
     peer: TCP | undefined;
     inbox: Uint8Array[] = [];
     queued = 0;
-    inFlight = 0; // bytes written by us, not yet read by the peer
+    outbox: Uint8Array[] = []; // written by us, not yet inside the peer's receive window
+    inFlight = 0;
     closed = false;
     ended: SocketError | null | undefined;
     errorReported = false;
@@ -95,6 +96,8 @@ export function createLoopbackPlatform(options: LoopbackOptions = {}): LoopbackP
         Object.assign(this, { localPort: from.localPort, remoteAddress: from.remoteAddress, remotePort: from.remotePort });
         this.peer = from.peer;
         this.inbox = from.inbox;
+        this.outbox = from.outbox;
+        this.inFlight = from.inFlight;
         this.queued = from.queued;
         this.ended = from.ended;
         if (this.peer) this.peer.peer = this;
@@ -131,6 +134,26 @@ export function createLoopbackPlatform(options: LoopbackOptions = {}): LoopbackP
       });
     }
 
+    /** Move output into the peer's receive window (the ACK that frees our send buffer). */
+    transfer() {
+      const peer = this.peer;
+      if (!peer || peer.closed) return;
+      let moved = 0;
+      while (this.outbox.length && peer.queued < receiveWindow) {
+        const head = this.outbox[0];
+        const k = Math.min(head.length, receiveWindow - peer.queued);
+        peer.inbox.push(head.subarray(0, k));
+        peer.queued += k;
+        moved += k;
+        if (k === head.length) this.outbox.shift();
+        else this.outbox[0] = head.subarray(k);
+      }
+      if (!moved) return;
+      this.inFlight -= moved;
+      peer.readable();
+      this.writable();
+    }
+
     free() {
       return Math.max(0, sendBuffer - this.inFlight);
     }
@@ -142,6 +165,7 @@ export function createLoopbackPlatform(options: LoopbackOptions = {}): LoopbackP
     }
     reportEnd() {
       if (this.errorReported || this.closed || this.ended === undefined || this.queued > 0) return;
+      if (this.peer && this.peer.outbox.length > 0) return; // the peer's last bytes are still on the way
       this.errorReported = true;
       const e = this.ended;
       post(() => {
@@ -175,11 +199,9 @@ export function createLoopbackPlatform(options: LoopbackOptions = {}): LoopbackP
       }
       this.queued -= n;
       // Reading reopens the window: the sender learns it has room again.
+      // Reading reopens the window: what the peer still holds for us can come in.
       const peer = this.peer;
-      if (peer && n > 0) {
-        peer.inFlight -= n;
-        post(() => peer.writable());
-      }
+      if (peer && n > 0) post(() => peer.transfer());
       if (this.queued === 0) this.reportEnd();
       return n;
     }
@@ -197,12 +219,8 @@ export function createLoopbackPlatform(options: LoopbackOptions = {}): LoopbackP
       const peer = this.peer;
       if (!peer || peer.ended !== undefined) throw new Error("socket is not connected");
       this.inFlight += bytes.length;
-      post(() => {
-        if (peer.closed && !peer.peer) return;
-        peer.inbox.push(bytes);
-        peer.queued += bytes.length;
-        peer.readable();
-      });
+      this.outbox.push(bytes);
+      post(() => this.transfer());
     }
 
     close(): void {
