@@ -233,3 +233,31 @@ test("userData and protocol are inherited by accepted connections; protocol sees
   expect(got).toBe("ABC");
   expect(seen.slice(0, 4)).toEqual(["proto:accept", "app:accept:t", "proto:recv", "app:recv:t"]);
 });
+
+test("adopt takes over a connected socket from a Listener the app owns", async () => {
+  const { p, mgr } = setup();
+  const got: string[] = [];
+  const listener = new p.Listener({
+    address: "127.0.0.1",
+    port: 0,
+    onReadable() {
+      const sock = this.read()!;
+      mgr.adopt(sock, (c, ev) => {
+        got.push(ev.type);
+        if (ev.type === "recv") {
+          c.write(`adopted:${new TextDecoder().decode(c.recv.bytes)}`);
+          c.recv.clear();
+        }
+      });
+    },
+  });
+  let reply = "";
+  mgr.connect(`tcp://127.0.0.1:${listener.port}`, (c, ev) => {
+    if (ev.type === "connect") c.write("x");
+    if (ev.type === "recv") reply += new TextDecoder().decode(c.recv.bytes);
+  });
+  await p.run();
+  expect(reply).toBe("adopted:x");
+  expect(got.slice(0, 2)).toEqual(["accept", "recv"]);
+  listener.close();
+});
