@@ -225,6 +225,46 @@ export function parseAddress(text: string, defaultProto: TransportProto = "tcp")
   return { ok: true, proto, host, port };
 }
 
+/** Dotted quad of an unsigned 32-bit (host-order) IPv4 address. */
+export function formatIPv4(n: number): string {
+  return `${n >>> 24}.${(n >>> 16) & 0xff}.${(n >>> 8) & 0xff}.${n & 0xff}`;
+}
+
+/**
+ * RFC 5952 canonical text of a 16-byte IPv6 address: lower-case hex, no leading zeros, the longest
+ * run of two or more zero groups (the first if tied) as "::", IPv4-mapped addresses as ::ffff:a.b.c.d.
+ */
+export function formatIPv6(b: Uint8Array): string {
+  if (b.length !== 16) throw new RangeError("IPv6 address must be 16 bytes");
+  let mapped = b[10] === 0xff && b[11] === 0xff;
+  for (let i = 0; i < 10 && mapped; i++) if (b[i] !== 0) mapped = false;
+  if (mapped) return `::ffff:${b[12]}.${b[13]}.${b[14]}.${b[15]}`;
+  let bestStart = -1;
+  let bestLen = 1;
+  for (let g = 0; g < 8; ) {
+    if (b[g * 2] === 0 && b[g * 2 + 1] === 0) {
+      let e = g;
+      while (e < 8 && b[e * 2] === 0 && b[e * 2 + 1] === 0) e++;
+      if (e - g > bestLen) {
+        bestStart = g;
+        bestLen = e - g;
+      }
+      g = e;
+    } else g++;
+  }
+  let s = "";
+  for (let g = 0; g < 8; g++) {
+    if (g === bestStart) {
+      s += "::";
+      g += bestLen - 1;
+      continue;
+    }
+    if (s.length > 0 && !s.endsWith(":")) s += ":";
+    s += ((b[g * 2] << 8) | b[g * 2 + 1]).toString(16);
+  }
+  return s;
+}
+
 /** Inverse of parseAddress for logs and for re-binding: brackets go back around IPv6 hosts. */
 export function formatAddress(proto: TransportProto, host: string, port: number): string {
   const h = host.indexOf(":") >= 0 ? `[${host}]` : host;

@@ -56,37 +56,56 @@ export function utf8Encode(s: string): Uint8Array {
   return out;
 }
 
-/** Decode bytes [start, end) of `b`. Pure ASCII takes a fast path. */
+/**
+ * Decode bytes [start, end) of `b`. Each maximal ill-formed subpart becomes one U+FFFD (Unicode
+ * "substitution of maximal subparts", what TextDecoder does), so the two decoders agree byte for
+ * byte; a sequence cut short by `end` is one U+FFFD. Pure ASCII takes a fast path.
+ */
 export function utf8Decode(b: Uint8Array, start = 0, end = b.length): string {
-  let s = "";
   let i = start;
+  while (i < end && b[i] < 0x80) i++;
+  if (i === end) return asciiDecode(b, start, end);
+  let s = i > start ? asciiDecode(b, start, i) : "";
   // Build in chunks so long inputs do not make one fromCharCode call per byte.
   const chunk: number[] = [];
   while (i < end) {
-    const c = b[i];
+    const c = b[i++];
     let cp = 0xfffd;
-    let n = 1;
     if (c < 0x80) cp = c;
-    else if (c >= 0xc2 && c <= 0xdf && i + 1 < end && (b[i + 1] & 0xc0) === 0x80) {
-      cp = ((c & 0x1f) << 6) | (b[i + 1] & 0x3f);
-      n = 2;
-    } else if (c >= 0xe0 && c <= 0xef && i + 2 < end && (b[i + 1] & 0xc0) === 0x80 && (b[i + 2] & 0xc0) === 0x80) {
-      const v = ((c & 0x0f) << 12) | ((b[i + 1] & 0x3f) << 6) | (b[i + 2] & 0x3f);
-      if (v >= 0x800 && (v < 0xd800 || v > 0xdfff)) {
-        cp = v;
-        n = 3;
+    else {
+      let need = 0;
+      let lo = 0x80;
+      let hi = 0xbf;
+      if (c >= 0xc2 && c <= 0xdf) {
+        need = 1;
+        cp = c & 0x1f;
+      } else if (c >= 0xe0 && c <= 0xef) {
+        need = 2;
+        cp = c & 0x0f;
+        if (c === 0xe0) lo = 0xa0; // overlong
+        else if (c === 0xed) hi = 0x9f; // surrogates
+      } else if (c >= 0xf0 && c <= 0xf4) {
+        need = 3;
+        cp = c & 0x07;
+        if (c === 0xf0) lo = 0x90; // overlong
+        else if (c === 0xf4) hi = 0x8f; // past U+10FFFF
       }
-    } else if (
-      c >= 0xf0 && c <= 0xf4 && i + 3 < end &&
-      (b[i + 1] & 0xc0) === 0x80 && (b[i + 2] & 0xc0) === 0x80 && (b[i + 3] & 0xc0) === 0x80
-    ) {
-      const v = ((c & 0x07) << 18) | ((b[i + 1] & 0x3f) << 12) | ((b[i + 2] & 0x3f) << 6) | (b[i + 3] & 0x3f);
-      if (v >= 0x10000 && v <= 0x10ffff) {
-        cp = v;
-        n = 4;
+      if (need === 0) cp = 0xfffd;
+      else {
+        for (let k = 0; k < need; k++) {
+          const d = i < end ? b[i] : -1;
+          if (d < lo || d > hi) {
+            // The bytes consumed so far form one maximal subpart; `d` starts afresh.
+            cp = 0xfffd;
+            break;
+          }
+          cp = (cp << 6) | (d & 0x3f);
+          i++;
+          lo = 0x80;
+          hi = 0xbf;
+        }
       }
     }
-    i += n;
     if (cp >= 0x10000) {
       cp -= 0x10000;
       chunk.push(0xd800 + (cp >> 10), 0xdc00 + (cp & 0x3ff));
