@@ -212,14 +212,19 @@ export class Manager {
     if (c.timer !== undefined) this.platform.timers.clear(c.timer);
     c.timer = undefined;
     c.timerAt = at;
-    if (at > 0 && !c.isClosed) {
-      c.timer = this.platform.timers.set(() => {
-        c.timer = undefined;
-        c.timerAt = 0;
-        if (!c.isClosed) this.dispatch(c, { type: "timer", now: this.now() });
-      }, Math.max(0, at - this.now()));
-    }
+    if (at > 0 && !c.isClosed) this.armTimer(c, at);
     return old;
+  }
+
+  private armTimer(c: Connection, at: number): void {
+    c.timer = this.platform.timers.set(() => {
+      c.timer = undefined;
+      if (c.isClosed) return;
+      // Platform timers may fire a little early against a floored clock: never before `at`.
+      if (this.now() < at) return this.armTimer(c, at);
+      c.timerAt = 0;
+      this.dispatch(c, { type: "timer", now: this.now() });
+    }, Math.max(0, at - this.now()));
   }
 
   /** Deliver an event to a connection's protocol (or its handler), containing handler faults. */
