@@ -100,6 +100,7 @@ export function createSocketClasses(opts: HostSocketOptions = defaultSocketOptio
     #ended: SocketError | null | undefined; // undefined: open; null: clean EOF; else error
     #errorReported = false;
     #writableScheduled = false;
+    #credit = 0;
     #onReadable?: (this: TCPSocket, count: number) => void;
     #onWritable?: (this: TCPSocket, count: number) => void;
     #onError?: (this: TCPSocket, error?: SocketError) => void;
@@ -208,7 +209,10 @@ export function createSocketClasses(opts: HostSocketOptions = defaultSocketOptio
         this.#writableScheduled = false;
         if (this.#closed) return;
         const n = this.#free();
-        if (n > 0) this.#onWritable?.call(this, n);
+        if (n > 0) {
+          this.#credit = n;
+          this.#onWritable?.call(this, n);
+        }
       });
     }
 
@@ -284,7 +288,11 @@ export function createSocketClasses(opts: HostSocketOptions = defaultSocketOptio
       const buf = typeof data === "number" ? Buffer.from([data & 0xff]) : toBuffer(data);
       const free = this.#free();
       if (buf.length > free) throw new RangeError(`write of ${buf.length} bytes exceeds the ${free} bytes free`);
-      sock.write(buf, () => this.#emitWritable());
+      // The app was last told it may write #credit bytes. Only when that runs low does it need
+      // a fresh onWritable; asking for one on every write would cost a callback per response.
+      this.#credit -= buf.length;
+      if (this.#credit < opts.sendBuffer / 2) sock.write(buf, () => this.#emitWritable());
+      else sock.write(buf);
     }
 
     close(): void {

@@ -17,6 +17,10 @@ export const Flags = {
   CLOSED: 1 << 7,
   /** reading is paused because `send` is above its high-water mark (backpressure) */
   READ_PAUSED: 1 << 8,
+  /** the peer finished sending (FIN); what is queued gets a bounded last chance to go out */
+  PEER_CLOSED: 1 << 9,
+  /** the application paused reading (conn.pauseRead) */
+  READ_HELD: 1 << 10,
   USER_1: 1 << 20,
   USER_2: 1 << 21,
   USER_3: 1 << 22,
@@ -106,6 +110,12 @@ export class Connection {
   close(): void {
     this.flags |= Flags.CLOSE_IMMEDIATELY;
     this.mgr.touch(this);
+  }
+
+  /** Stop (true) or resume (false) reading from the socket. While paused, input stays in the
+   * platform and the peer's TCP window closes: flow control for proxies and slow consumers. */
+  pauseRead(paused: boolean): void {
+    this.mgr.pauseRead(this, paused);
   }
 
   /** Deliver a `timer` event at the monotonic time `at` (ms); 0 clears it. Returns the old one. */

@@ -15,6 +15,8 @@ export interface ManagerOptions {
   limits?: Partial<ConnectionLimits>;
   /** bytes read from a socket per step, so one busy peer cannot starve the others */
   readChunk?: number;
+  /** ms that output queued for a peer that has closed its side may take to leave (default 3000) */
+  linger?: number;
 }
 
 export interface ConnectionOptions {
@@ -41,6 +43,7 @@ export class Manager {
   resolve: Resolver | undefined;
   limits: ConnectionLimits;
   readonly readChunk: number;
+  readonly linger: number;
 
   private readonly conns = new Set<Connection>();
   private nextId = 1;
@@ -53,6 +56,7 @@ export class Manager {
     this.platform = platform;
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
     this.readChunk = options.readChunk ?? 4096;
+    this.linger = options.linger ?? 3000;
     const poll = options.pollInterval ?? 1000;
     if (poll > 0) this.pollTimer = platform.timers.repeat(() => this.pollAll(), poll);
   }
@@ -361,10 +365,23 @@ export class Manager {
     this.pump(c);
   }
 
+  pauseRead(c: Connection, paused: boolean): void {
+    if (paused) {
+      c.flags |= Flags.READ_HELD;
+      return;
+    }
+    if (!(c.flags & Flags.READ_HELD)) return;
+    c.flags &= ~Flags.READ_HELD;
+    // Resume outside the caller's handler, so the app never sees a recv inside its own call.
+    this.defer(() => {
+      if (!c.isClosed && !(c.flags & (Flags.UDP | Flags.LISTENING))) this.pump(c);
+    });
+  }
+
   /** Move bytes from the socket into recv, a chunk at a time, while the app keeps up. */
   private pump(c: Connection): void {
     const sock = c.socket as TCPSocket;
-    while (c.readable > 0 && !c.isClosed && !(c.flags & Flags.CLOSE_IMMEDIATELY)) {
+    while (c.readable > 0 && !c.isClosed && !(c.flags & (Flags.CLOSE_IMMEDIATELY | Flags.READ_HELD))) {
       if (c.send.length >= c.limits.sendHighWater) {
         // The peer is not reading what we send; stop reading what it sends, so its window closes.
         c.flags |= Flags.READ_PAUSED;
@@ -426,8 +443,14 @@ export class Manager {
     // The peer finished sending: no error, but what is still queued for it deserves a try.
     if (code === undefined || code === "EOF") {
       if (c.send.length > 0) {
-        c.flags |= Flags.SEND_AND_CLOSE;
+        c.flags |= Flags.SEND_AND_CLOSE | Flags.PEER_CLOSED;
         this.flush(c);
+        if (c.isClosed) return;
+        // Stacks that refuse writes after the peer's FIN (Moddable's lwIP) never report space
+        // again: bound the wait.
+        this.platform.timers.set(() => {
+          if (!c.isClosed) this.closeNow(c);
+        }, this.linger);
         this.touch(c);
         return;
       }
@@ -447,6 +470,11 @@ export class Manager {
       try {
         sock.write(c.send.slice(0, n));
       } catch (e) {
+        if (c.flags & Flags.PEER_CLOSED) {
+          // The stack will not take more after the peer's FIN: nothing left to wait for.
+          this.closeNow(c);
+          return;
+        }
         // The socket has less room than it said (or is gone): wait for the next onWritable.
         if (c.writable === 0) break;
         c.writable = 0;

@@ -151,6 +151,9 @@ export interface WifiAccessPointOptions {
   channel?: number;
   hidden?: boolean;
   maxClients?: number;
+  /** keep the station interface up beside the AP (AP+STA), so scan() and connect() work while
+   * the AP serves clients (Moddable: `WiFi.accessPoint({..., station: true})`) */
+  station?: boolean;
 }
 
 export interface Wifi {

@@ -27,15 +27,8 @@ function tokens(h: string | undefined): string {
   return (h ?? "").toLowerCase().split(",").map((t) => t.trim()).join(",");
 }
 
-/**
- * Stop (or resume) reading a connection's socket. The core reads nothing while a connection's
- * queued output is at its high-water mark, so a zero mark pauses it; restoring the mark and
- * touching the connection resumes. (A dedicated pause/resume in the core would say this better.)
- */
-function setReadPaused(conn: Connection, paused: boolean, highWater: number): void {
-  if (conn.isClosed) return;
-  conn.limits = { ...conn.limits, sendHighWater: paused ? 0 : highWater };
-  if (!paused) conn.mgr.touch(conn);
+function setReadPaused(conn: Connection, paused: boolean): void {
+  if (!conn.isClosed) conn.pauseRead(paused);
 }
 
 class ProxyExchange implements BodyProducer {
@@ -66,7 +59,7 @@ class ProxyExchange implements BodyProducer {
   close(): void {
     if (this.clientPaused) {
       this.clientPaused = false;
-      setReadPaused(this.client, false, this.clientHighWater);
+      setReadPaused(this.client, false);
     }
     if (!this.upstream.isClosed) this.upstream.close();
   }
@@ -97,7 +90,7 @@ class ProxyExchange implements BodyProducer {
       // The upstream takes the body slower than the client sends it: stop reading the client.
       if (!this.clientPaused && this.upstream.send.length >= this.upHighWater) {
         this.clientPaused = true;
-        setReadPaused(this.client, true, this.clientHighWater);
+        setReadPaused(this.client, true);
       }
     } else if (ev.type === "http-body-end") this.upstream.write("0\r\n\r\n");
   }
@@ -109,7 +102,7 @@ class ProxyExchange implements BodyProducer {
     else if (ev.type === "send") {
       if (this.clientPaused && this.upstream.send.length < this.upHighWater >> 1) {
         this.clientPaused = false;
-        setReadPaused(this.client, false, this.clientHighWater);
+        setReadPaused(this.client, false);
       }
     } else if (ev.type === "close") this.onUpstreamClose();
   }
@@ -117,7 +110,7 @@ class ProxyExchange implements BodyProducer {
   private pauseUpstream(pause: boolean): void {
     if (pause === this.upPaused) return;
     this.upPaused = pause;
-    setReadPaused(this.upstream, pause, this.upHighWater);
+    setReadPaused(this.upstream, pause);
   }
 
   /** Move the upstream's reply to the client while the client keeps up (`force`: the upstream is gone, take all). */

@@ -380,7 +380,12 @@ export class HttpServer implements Protocol, ServerContext {
 
   private readMessages(c: Connection, st: HttpServerConn): void {
     for (;;) {
-      if (c.isClosed || c.flags & Flags.CLOSE_IMMEDIATELY || c.protocol !== this || st.failed) return;
+      if (c.protocol !== this) {
+        // Another protocol (WebSocket) took the connection over: it no longer counts as ours.
+        this.conns.delete(c);
+        return;
+      }
+      if (c.isClosed || c.flags & Flags.CLOSE_IMMEDIATELY || st.failed) return;
       const ex = st.exchange;
       if (ex && ex.requestDone) {
         if (!ex.complete && !this.rawComplete(c, ex)) return; // the application still owes the response

@@ -2,8 +2,21 @@
 // Invalid input never throws: decode replaces bad sequences with U+FFFD, encode replaces lone
 // surrogates with U+FFFD.
 
+// XS stores strings as UTF-8, so s.charCodeAt(i) costs O(i) there and an index loop over a long
+// string is quadratic (a 256 KB string took 48 s). Long strings are walked with for...of, which
+// XS steps through in order; short ones keep the index loop, which V8 runs fastest.
+const INDEX_LOOP_MAX = 256;
+
+function utf8CodePointLength(c: number): number {
+  return c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+}
+
 export function utf8Length(s: string): number {
   let n = 0;
+  if (s.length > INDEX_LOOP_MAX) {
+    for (const ch of s) n += utf8CodePointLength(ch.codePointAt(0)!);
+    return n;
+  }
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if (c < 0x80) n += 1;
@@ -16,36 +29,48 @@ export function utf8Length(s: string): number {
   return n;
 }
 
+/** Write one code point (a lone surrogate becomes U+FFFD); returns the next offset. */
+function writeCodePoint(c: number, out: Uint8Array, o: number): number {
+  if (c < 0x80) {
+    out[o++] = c;
+  } else if (c < 0x800) {
+    out[o++] = 0xc0 | (c >> 6);
+    out[o++] = 0x80 | (c & 0x3f);
+  } else if (c >= 0x10000) {
+    out[o++] = 0xf0 | (c >> 18);
+    out[o++] = 0x80 | ((c >> 12) & 0x3f);
+    out[o++] = 0x80 | ((c >> 6) & 0x3f);
+    out[o++] = 0x80 | (c & 0x3f);
+  } else {
+    if (c >= 0xd800 && c <= 0xdfff) c = 0xfffd;
+    out[o++] = 0xe0 | (c >> 12);
+    out[o++] = 0x80 | ((c >> 6) & 0x3f);
+    out[o++] = 0x80 | (c & 0x3f);
+  }
+  return o;
+}
+
 /** Encode `s` into `out` at `offset`; returns the offset after the last byte written. */
 export function utf8Write(s: string, out: Uint8Array, offset: number): number {
   let o = offset;
+  if (s.length > INDEX_LOOP_MAX) {
+    for (const ch of s) o = writeCodePoint(ch.codePointAt(0)!, out, o);
+    return o;
+  }
   for (let i = 0; i < s.length; i++) {
     let c = s.charCodeAt(i);
     if (c < 0x80) {
       out[o++] = c;
       continue;
     }
-    if (c < 0x800) {
-      out[o++] = 0xc0 | (c >> 6);
-      out[o++] = 0x80 | (c & 0x3f);
-      continue;
-    }
-    if (c >= 0xd800 && c <= 0xdfff) {
-      const d = i + 1 < s.length ? s.charCodeAt(i + 1) : 0;
-      if (c <= 0xdbff && (d & 0xfc00) === 0xdc00) {
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      const d = s.charCodeAt(i + 1);
+      if ((d & 0xfc00) === 0xdc00) {
         c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
         i++;
-        out[o++] = 0xf0 | (c >> 18);
-        out[o++] = 0x80 | ((c >> 12) & 0x3f);
-        out[o++] = 0x80 | ((c >> 6) & 0x3f);
-        out[o++] = 0x80 | (c & 0x3f);
-        continue;
       }
-      c = 0xfffd;
     }
-    out[o++] = 0xe0 | (c >> 12);
-    out[o++] = 0x80 | ((c >> 6) & 0x3f);
-    out[o++] = 0x80 | (c & 0x3f);
+    o = writeCodePoint(c, out, o);
   }
   return o;
 }

@@ -261,3 +261,84 @@ test("adopt takes over a connected socket from a Listener the app owns", async (
   expect(got.slice(0, 2)).toEqual(["accept", "recv"]);
   listener.close();
 });
+
+describe("after the peer's FIN", () => {
+  // Moddable's lwIP sockets refuse writes once the peer has closed its side.
+  function lwipLike() {
+    const p = createLoopbackPlatform();
+    class RefusingTCP extends p.TCP {
+      override write(data: Parameters<InstanceType<typeof p.TCP>["write"]>[0]) {
+        if ((this as unknown as { ended: unknown }).ended !== undefined) throw new Error("not ready");
+        super.write(data);
+      }
+    }
+    return { p, platform: { ...p, TCP: RefusingTCP } };
+  }
+
+  test("queued output that the stack refuses is dropped within the linger time (no hang)", async () => {
+    const { p, platform } = lwipLike();
+    const mgr = new Manager(platform, { pollInterval: 0, linger: 500 });
+    const closes: string[] = [];
+    const srv = mgr.bind("tcp://127.0.0.1:0", (c, ev) => {
+      if (ev.type === "recv") {
+        c.write(new Uint8Array(20000));
+        c.recv.clear();
+      }
+      if (ev.type === "close" && c.listener) closes.push("server");
+    });
+    mgr.connect(`tcp://127.0.0.1:${srv.local.port}`, (c, ev) => {
+      if (ev.type === "connect") {
+        c.write("x");
+        c.closeAfterSend();
+      }
+    });
+    await p.run();
+    await p.advance(500);
+    expect(closes).toEqual(["server"]);
+    expect(mgr.count).toBe(1);
+  });
+
+  test("queued output that never gets room is dropped after the linger time", async () => {
+    const p = createLoopbackPlatform();
+    const mgr = new Manager(p, { pollInterval: 0, linger: 1000 });
+    const closes: number[] = [];
+    const srv = mgr.bind("tcp://127.0.0.1:0", (c, ev) => {
+      if (ev.type === "recv") {
+        c.write(new Uint8Array(30000));
+        c.recv.clear();
+      }
+      if (ev.type === "close" && c.listener) closes.push(mgr.now());
+    });
+    // A raw client that sends, half-closes and never reads: the window stays shut.
+    const raw = new p.TCP({ address: "127.0.0.1", port: srv.local.port, onWritable() { if (!closes.length && !sent) { sent = true; this.write(new Uint8Array([1])); } } });
+    let sent = false;
+    await p.run();
+    raw.close();
+    await p.run();
+    expect(closes).toEqual([]);
+    await p.advance(1000);
+    expect(closes.length).toBe(1);
+  });
+});
+
+test("pauseRead holds input in the platform until resumed", async () => {
+  const { p, mgr } = setup();
+  let got = "";
+  let server: Connection | undefined;
+  const srv = mgr.bind("tcp://127.0.0.1:0", (c, ev) => {
+    if (ev.type === "accept") {
+      server = c;
+      c.pauseRead(true);
+    }
+    if (ev.type === "recv") {
+      got += new TextDecoder().decode(c.recv.bytes);
+      c.recv.clear();
+    }
+  });
+  mgr.connect(`tcp://127.0.0.1:${srv.local.port}`, (c, ev) => ev.type === "connect" && c.write("held"));
+  await p.run();
+  expect(got).toBe("");
+  server!.pauseRead(false);
+  await p.run();
+  expect(got).toBe("held");
+});

@@ -34,6 +34,17 @@ describe("utf8 vs TextEncoder/TextDecoder", () => {
     );
   });
 
+  test("encode of long strings (past the index-loop cutoff) matches TextEncoder", () => {
+    fc.assert(
+      fc.property(fc.string({ unit: "binary", minLength: 257, maxLength: 1200 }), (s) => {
+        const ours = utf8Encode(s);
+        expect(Buffer.from(ours).equals(Buffer.from(encoder.encode(s)))).toBe(true);
+        expect(utf8Length(s)).toBe(ours.length);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   test("decode matches TextDecoder on arbitrary bytes", () => {
     fc.assert(
       fc.property(fc.oneof(utf8ish, fc.uint8Array({ maxLength: 40 })), (b) => {

@@ -84,6 +84,18 @@ const factory: SuiteFactory = () => {
     },
   });
   cases.push({
+    name: "long strings (the code-point walk) encode exactly like short ones (the index loop)",
+    run: () => {
+      const unit = "a\u00e9\u20ac\ud83d\ude00\ud800z";
+      const short = toHex(utf8Encode(unit));
+      const long = unit.repeat(100);
+      assertEqual(utf8Length(long), utf8Length(unit) * 100);
+      assertEqual(toHex(utf8Encode(long)), short.repeat(100));
+      const big = "x".repeat(200000);
+      assertEqual(utf8Encode(big).length, 200000);
+    },
+  });
+  cases.push({
     name: "decode a range; a sequence cut by the range end is one U+FFFD",
     run: () => {
       const b = fromHex("41e282ac42");

@@ -10,7 +10,7 @@ import { RAW_ACCEPT, RawClient, type ServerFrame } from "./raw-client";
 const platform = createHostPlatform({ logLevel: "silent" });
 // maxConnections 0: the HTTP server forgets a connection WebSocket took over only at its next
 // sweep (up to a second later), and this battery opens well over a hundred in that time.
-const echo = startWebSocketEcho(platform, { port: 0, address: "127.0.0.1", maxMessageSize: CONFORMANCE_MAX_MESSAGE, maxConnections: 0 });
+const echo = startWebSocketEcho(platform, { port: 0, address: "127.0.0.1", maxMessageSize: CONFORMANCE_MAX_MESSAGE });
 const port = echo.listener.local.port;
 afterAll(() => echo.mgr.close());
 

@@ -12,7 +12,6 @@ export default function main(args: { port?: number } | null): { port: number; pl
     port: args?.port ?? 0,
     address: "127.0.0.1",
     maxMessageSize: CONFORMANCE_MAX_MESSAGE,
-    maxConnections: 0,
   });
   return { port: listener.local.port, platform: platform.name };
 }
