@@ -5,7 +5,7 @@
 import { isIPv4, isIPv6, parseAddress } from "./address";
 import { Connection, Flags, type ConnectionLimits, type Protocol } from "./connection";
 import type { ConnectError, Handler, McEvent } from "./events";
-import { asU8, type Bytes, type ListenerSocket, type Platform, type TCPSocket, type UDPPacket, type UDPSocket } from "./platform";
+import { asU8, type Bytes, type ListenerSocket, type Platform, type TCPOptions, type TCPSocket, type UDPPacket, type UDPSocket } from "./platform";
 import { utf8Encode } from "../util/utf8";
 
 export interface ManagerOptions {
@@ -289,41 +289,23 @@ export class Manager {
         this.dispatch(c, { type: "connect" });
         return;
       }
-      const sock = new this.platform.TCP({
-        address,
-        port,
-        nodelay: options.nodelay ?? true,
-        onReadable(this: TCPSocket, count: number) {
-          self.onReadable(c, count);
-        },
-        onWritable(this: TCPSocket, count: number) {
-          self.onWritable(c, count);
-        },
-        onError(this: TCPSocket, error) {
-          self.onSocketError(c, error?.code, error?.message);
-        },
-      });
-      c.socket = sock;
+      c.socket = new this.platform.TCP({ address, port, nodelay: options.nodelay ?? true, ...this.tcpCallbacks(c) });
     } catch (e) {
       this.failConnect(c, { code: "EINVAL", message: (e as Error).message });
     }
   }
 
+  /** The socket callbacks that turn a TCP socket's news into this connection's events. */
+  private tcpCallbacks(c: Connection): Pick<TCPOptions, "onReadable" | "onWritable" | "onError"> {
+    return {
+      onReadable: (count) => this.onReadable(c, count),
+      onWritable: (count) => this.onWritable(c, count),
+      onError: (error) => this.onSocketError(c, error?.code, error?.message),
+    };
+  }
+
   private wrapTcp(c: Connection, from: TCPSocket, nodelay: boolean): void {
-    const self = this;
-    const sock = new this.platform.TCP({
-      from,
-      nodelay,
-      onReadable(this: TCPSocket, count: number) {
-        self.onReadable(c, count);
-      },
-      onWritable(this: TCPSocket, count: number) {
-        self.onWritable(c, count);
-      },
-      onError(this: TCPSocket, error) {
-        self.onSocketError(c, error?.code, error?.message);
-      },
-    });
+    const sock = new this.platform.TCP({ from, nodelay, ...this.tcpCallbacks(c) });
     c.socket = sock;
     c.local = { address: sock.localAddress ?? "", port: sock.localPort ?? 0 };
   }
