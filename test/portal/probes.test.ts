@@ -1,0 +1,3 @@
+import { runSuiteInJest } from "../shared/jest-suite";
+import suite from "./probes.suite";
+runSuiteInJest(suite);
