@@ -366,7 +366,10 @@ export function createSocketClasses(opts: HostSocketOptions = defaultSocketOptio
     #sock: dgram.Socket;
     #queue: UDPPacket[] = [];
     #closed = false;
+    #bound = false;
+    #pendingOps: (() => void)[] = [];
     #onReadable?: (this: UDPSocket, packets: number) => void;
+    #onError?: (this: UDPSocket, error?: SocketError) => void;
 
     constructor(options: UDPOptions) {
       if (!options || typeof options !== "object") throw new TypeError("options required");
@@ -374,6 +377,7 @@ export function createSocketClasses(opts: HostSocketOptions = defaultSocketOptio
       const port = checkPort(options.port, true);
       if ("target" in options) this.target = options.target;
       this.#onReadable = options.onReadable;
+      this.#onError = options.onError;
       this.port = probeUdpPort(address, port);
       this.address = address;
       const sock = dgram.createSocket({ type: net.isIPv6(address) ? "udp6" : "udp4", reuseAddr: !!options.multicast });
@@ -381,7 +385,9 @@ export function createSocketClasses(opts: HostSocketOptions = defaultSocketOptio
       sock.on("message", (msg, rinfo) => {
         if (this.#closed) return;
         if (this.#queue.length >= opts.udpQueue) return; // a full queue drops, as lwIP does
-        const ab = new Uint8Array(msg).buffer as UDPPacket;
+        // Node gives each datagram its own exactly-sized ArrayBuffer: hand it over without a copy.
+        const whole = msg.byteOffset === 0 && msg.byteLength === msg.buffer.byteLength;
+        const ab = (whole ? msg.buffer : new Uint8Array(msg).buffer) as UDPPacket;
         ab.address = rinfo.address.replace(/^::ffff:/, "");
         ab.port = rinfo.port;
         this.#queue.push(ab);
@@ -390,8 +396,14 @@ export function createSocketClasses(opts: HostSocketOptions = defaultSocketOptio
       sock.on("error", (e) => {
         if (!this.#closed) options.onError?.call(this, errorOf(e));
       });
+      // dgram binds asynchronously: membership changes wait for it, in order.
+      const specific = net.isIPv4(address) && address !== "0.0.0.0" ? address : undefined;
       sock.bind(this.port, address, () => {
-        if (options.multicast) sock.addMembership(options.multicast);
+        this.#bound = true;
+        // Multicast leaves through the interface the socket is bound to (loopback in tests).
+        if (specific) sock.setMulticastInterface(specific);
+        if (options.multicast) this.#membership(true, options.multicast, specific);
+        for (const op of this.#pendingOps.splice(0)) op();
       });
     }
 
@@ -408,13 +420,27 @@ export function createSocketClasses(opts: HostSocketOptions = defaultSocketOptio
     }
 
     addMembership(group: string, iface?: string): void {
-      if (this.#closed) throw new Error("socket is closed");
-      this.#sock.addMembership(group, iface);
+      this.#membership(true, group, iface);
     }
 
     dropMembership(group: string, iface?: string): void {
+      this.#membership(false, group, iface);
+    }
+
+    #membership(add: boolean, group: string, iface?: string): void {
       if (this.#closed) throw new Error("socket is closed");
-      this.#sock.dropMembership(group, iface);
+      if (!net.isIP(group)) throw new TypeError(`invalid multicast group ${group}`);
+      const op = () => {
+        if (this.#closed) return;
+        try {
+          if (add) this.#sock.addMembership(group, iface);
+          else this.#sock.dropMembership(group, iface);
+        } catch (e) {
+          this.#onError?.call(this, errorOf(e));
+        }
+      };
+      if (this.#bound) op();
+      else this.#pendingOps.push(op);
     }
 
     close(): void {

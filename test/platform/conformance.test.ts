@@ -256,3 +256,30 @@ describe.each(harnesses)("ECMA-419 conformance: %s", (_name, make) => {
     expect(() => u.write(new Uint8Array(1), "127.0.0.1", 9)).toThrow();
   });
 });
+
+describe("UDP multicast on host-sim", () => {
+  test("addMembership delivers group datagrams; dropMembership stops them", async () => {
+    const platform = createHostPlatform({ logLevel: "silent" });
+    const group = "239.255.0.77";
+    const got: string[] = [];
+    const rx = new platform.UDP({ address: "0.0.0.0", port: 0, onReadable(n) { for (let i = 0; i < n; i++) got.push(text(this.read())); } });
+    rx.addMembership!(group, "127.0.0.1");
+    const tx = new platform.UDP({ address: "127.0.0.1", port: 0 });
+    const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    try {
+      await wait(30);
+      tx.write(new TextEncoder().encode("one"), group, rx.port);
+      for (let i = 0; i < 50 && got.length === 0; i++) await wait(10);
+      expect(got).toEqual(["one"]);
+      rx.dropMembership!(group, "127.0.0.1");
+      await wait(30);
+      tx.write(new TextEncoder().encode("two"), group, rx.port);
+      await wait(150);
+      expect(got).toEqual(["one"]);
+      expect(() => rx.addMembership!("not-an-ip")).toThrow();
+    } finally {
+      rx.close();
+      tx.close();
+    }
+  });
+});
