@@ -16,6 +16,7 @@ export const MODDABLE_MODULES: Record<string, string> = {
   "embedded:io/socket/tcp": path.join(EMBEDDED, "tcp.ts"),
   "embedded:io/socket/udp": path.join(EMBEDDED, "udp.ts"),
   "embedded:io/socket/listener": path.join(EMBEDDED, "listener.ts"),
+  "embedded:io/digital": path.join(EMBEDDED, "digital.ts"),
   timer: path.join(EMBEDDED, "timer.ts"),
   time: path.join(EMBEDDED, "time.ts"),
   preference: path.join(EMBEDDED, "preference.ts"),

@@ -104,6 +104,31 @@ declare module "embedded:io/socket/udp" {
   }
 }
 
+declare module "embedded:io/digital" {
+  /** ECMA-419 Digital IO: one GPIO pin. */
+  export interface DigitalOptions {
+    pin: number;
+    mode: number;
+    edge?: number;
+    onReadable?: (this: Digital) => void;
+  }
+  export default class Digital {
+    static readonly Input: number;
+    static readonly InputPullUp: number;
+    static readonly InputPullDown: number;
+    static readonly InputPullUpDown: number;
+    static readonly Output: number;
+    static readonly OutputOpenDrain: number;
+    static readonly Rising: number;
+    static readonly Falling: number;
+    constructor(options: DigitalOptions);
+    /** 0 or 1 */
+    read(): number;
+    write(value: number): void;
+    close(): void;
+  }
+}
+
 declare module "timer" {
   /** an opaque timer handle */
   export type TimerID = object;

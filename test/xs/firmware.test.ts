@@ -68,6 +68,7 @@ describe("the firmware (targets/moddable/main.ts) on XS", () => {
         mcnet: { listenAddress: "127.0.0.1", httpPort, dnsPort, deviceName: "xs-run device" },
         mcnetPreference: "esp32",
         mcnetLogLevel: "info",
+        mcnetButtonPin: 0,
       },
       radio: { networks: [{ ssid: "neighbours", password: "not-ours-1", rssi: -60, channel: 3 }] },
     });
@@ -101,4 +102,12 @@ describe("the firmware (targets/moddable/main.ts) on XS", () => {
     expect(res.status).toBe(302);
     expect(res.headers.location).toBe(`http://192.168.4.1:${httpPort}/`);
   });
+
+  test("holding the setup button (GPIO 0, wired to ground) for 3 s opens the portal", async () => {
+    const line = "setup button held: opening the portal";
+    expect(runner.output.some((l) => l.includes(line))).toBe(false);
+    await runner.call("digital.set", { pin: 0, level: 0 });
+    await runner.until(() => runner.output.some((l) => l.includes(line)), 8000, "the button's long press");
+    await runner.call("digital.set", { pin: 0, level: 1 });
+  }, 15000);
 });
