@@ -57,7 +57,9 @@ function round(child: Child, file: string, before: number): Promise<Round> {
       }
     });
     child.on("error", reject);
-    child.on("exit", () => {
+    // "close", not "exit": only then has every generation the child reported been read from its pipe.
+    child.on("close", () => {
+      if (!fs.existsSync(path.dirname(file))) return reject(new Error("test directory removed (an earlier round failed)"));
       const leftovers = fs.readdirSync(path.dirname(file)).filter((f) => f.startsWith(path.basename(file) + ".") && f.endsWith(".tmp"));
       for (const f of leftovers) fs.rmSync(path.join(path.dirname(file), f));
       let list;
