@@ -3,7 +3,8 @@
 // full portal session run inside the real XS engine — probes, DNS, page and assets, scan, a wrong
 // and a right password, status polling until the device is a station — against the same firmware
 // booting into its portal with no request at all, and against the echo example's boot (both
-// measured in this run).
+// measured in this run). Then the firmware's live heap at rest in device bytes against the
+// ESP8266's heap (method: bench/live-heap.ts), with ESP8266 socket sizes.
 import * as dgram from "node:dgram";
 import * as fs from "node:fs";
 import * as http from "node:http";
@@ -11,6 +12,7 @@ import * as path from "node:path";
 import dnsPacket from "dns-packet";
 import { REPO_ROOT, runXsScenario, type Meters, type XsRunner } from "../host-sim/xs/runner";
 import { portalAssets } from "../src/portal/generated-assets";
+import { ESP8266, closeAll, fmt as fmtBytes, httpKeepAliveMidRequest, measureScenario, printBaseline, printHeapHeader, printHeapRow, printKeys, printPerConnection, socketStandIn } from "./live-heap";
 
 const SCENARIO = path.join(REPO_ROOT, "bench", "portal-scenario.ts");
 const ECHO = path.join(REPO_ROOT, "targets", "scenarios", "echo.ts");
@@ -146,6 +148,33 @@ function fmt(n: number): string {
   return n.toLocaleString("en-US");
 }
 
+/** The portal's live heap: booted, a phone holding keep-alive connections mid-request, after a
+ * whole setup session (the portal closed, the device a station). */
+async function liveHeap(): Promise<void> {
+  const n = 4;
+  console.log(`\nPortal live heap at rest, device bytes (of ${fmtBytes(ESP8266.available)} B an ESP8266 leaves for slots and chunks; method: bench/live-heap.ts)`);
+  const standIn = await socketStandIn(n);
+  let stats: { requests: number; bytes: number } | undefined;
+  const r = await measureScenario<{ port: number; dnsPort: number }>("portal", { entry: SCENARIO, radio: RADIO, device: "esp" }, async (runner, v, snap) => {
+    await snap("booted into the portal (AP, DNS, HTTP)");
+    const own = `127.0.0.1:${v.port}`;
+    for (const p of ["/", "/portal.css", "/portal.js", "/api/scan"]) await request(v.port, "GET", p, { Host: own });
+    await dnsQuery(v.dnsPort, "connectivitycheck.gstatic.com");
+    await snap("page, assets, scan and a DNS query served");
+    const held = await httpKeepAliveMidRequest(v.port, n, "/status", own);
+    await snap(`+ ${n} keep-alive connections mid-request`, n);
+    await closeAll(held);
+    stats = await session(runner, v);
+    await snap("after a full setup session (station)");
+  });
+  printHeapHeader();
+  for (const row of r.rows) printHeapRow(row);
+  printKeys(r.rows);
+  console.log(`  (the session: ${stats?.requests} HTTP requests + 1 DNS query; the socket stand-in costs ${fmtBytes(standIn)} B per socket in the XS run)`);
+  printPerConnection("portal HTTP connection", r.rows[1], r.rows[2], standIn);
+  printBaseline("portal firmware", r.baseline);
+}
+
 async function main(): Promise<void> {
   console.log("Portal page bytes (what a phone downloads for the setup page; gzip is what flash holds and sends)");
   let raw = 0;
@@ -181,6 +210,7 @@ async function main(): Promise<void> {
       console.log(`  ${name.padEnd(32)} ${fmt(Math.round(c)).padStart(8)}  x${(c / floor).toFixed(2)}`);
     }
   });
+  await liveHeap();
 }
 
 main().catch((e) => {

@@ -6,15 +6,19 @@
 // (its earliest timer), the values of exposed functions the host called, and any exception that
 // escaped an application callback (collected in `errors`; tests assert there are none).
 
+import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { XsHostBridge, type BridgeOptions, type HostEvent } from "./bridge";
 import { bundleForXs, type BundleKind } from "./bundle";
 import { ESP32, ESP8266, type DeviceProfile } from "./embedded/profile";
 import type { RadioOptions } from "./radio";
+import { parseSnapshot, type LiveHeap } from "./live-heap";
 import { decodeFrame, encodeFrame } from "./wire";
 import { XsnapWorker, type XsMeters } from "./xsnap-worker";
 
 export const REPO_ROOT = path.resolve(__dirname, "..", "..");
+let snapshots = 0;
 
 export interface XsRunOptions {
   /** a module whose default export is the scenario (kind "scenario") or a SuiteFactory (kind "suite") */
@@ -117,6 +121,19 @@ export class XsRunner {
       if (this.failure) throw this.failure;
       if (Date.now() - start > timeoutMs) throw new Error(`XS run: timed out waiting for ${what}`);
       await new Promise((r) => setTimeout(r, 5));
+    }
+  }
+
+  /** The live heap once every event Node has observed so far is delivered: a full collection, then a
+   * census of what survived (live-heap.ts). Not counted in `meters`. */
+  async liveHeap(): Promise<LiveHeap> {
+    await this.until(() => !this.delivering && !this.scheduled && this.events.length === 0, 10000, "XS at rest");
+    const file = path.join(os.tmpdir(), `mcnet-xs-heap-${process.pid}-${++snapshots}.xss`);
+    try {
+      await this.worker.snapshot(file);
+      return parseSnapshot(fs.readFileSync(file));
+    } finally {
+      fs.rmSync(file, { force: true });
     }
   }
 

@@ -145,6 +145,13 @@ export class XsnapWorker {
     return this.deliver(netstring("e", Buffer.from(source, "utf8")));
   }
 
+  /** Write a snapshot of the machine to `file` (xsnap collects garbage first); resolves with its size.
+   * Between deliveries, like any other message: the machine is at rest. */
+  async snapshot(file: string): Promise<number> {
+    const { reply } = await this.deliver(netstring("w", Buffer.from(file, "utf8")));
+    return Number(Buffer.from(reply).toString("latin1"));
+  }
+
   /** Call globalThis.handleCommand(bytes) inside XS and return what it answers. */
   command(bytes: Uint8Array): Promise<XsDelivery> {
     return this.deliver(netstring("?", bytes));

@@ -26,14 +26,20 @@ export function parseIPv4(s: string, out: Uint8Array, offset: number): boolean {
 }
 
 export function isIPv4(s: string): boolean {
-  return parseIPv4(s, scratch, 0);
+  return parseIPv4(s, scratchBytes(), 0);
 }
 
 export function formatIPv4(b: Uint8Array, offset: number): string {
   return `${b[offset]}.${b[offset + 1]}.${b[offset + 2]}.${b[offset + 3]}`;
 }
 
-const scratch = new Uint8Array(16);
+// Made on first use, at run time: a typed array created while the module body runs is preloaded
+// into flash on a device, where writing to it throws.
+let scratch: Uint8Array | undefined;
+
+function scratchBytes(): Uint8Array {
+  return (scratch ??= new Uint8Array(16));
+}
 
 function hexValue(c: number): number {
   if (c >= 48 && c <= 57) return c - 48;
@@ -70,8 +76,9 @@ export function parseIPv6(s: string, out: Uint8Array, offset: number): boolean {
     }
     if (i < s.length && s.charCodeAt(i) === 46) {
       // embedded IPv4 in the last 32 bits
-      if (groups.length > 6 || !parseIPv4(s.slice(start), scratch, 0)) return false;
-      groups.push((scratch[0] << 8) | scratch[1], (scratch[2] << 8) | scratch[3]);
+      const v4 = scratchBytes();
+      if (groups.length > 6 || !parseIPv4(s.slice(start), v4, 0)) return false;
+      groups.push((v4[0] << 8) | v4[1], (v4[2] << 8) | v4[3]);
       i = s.length;
       break;
     }
@@ -101,7 +108,7 @@ export function parseIPv6(s: string, out: Uint8Array, offset: number): boolean {
 }
 
 export function isIPv6(s: string): boolean {
-  return parseIPv6(s, scratch, 0);
+  return parseIPv6(s, scratchBytes(), 0);
 }
 
 /** RFC 5952 canonical text: lowercase, no leading zeros, the longest run (>= 2) of zero groups as "::". */

@@ -152,13 +152,16 @@ export class NameCompressor {
 
 // Names are laid out here first, so compression can look for the longest known suffix before
 // anything is written to the output (which then never receives bytes it has to take back).
-const labels = new Uint8Array(MAX_NAME_WIRE);
+// Scratch buffers are made on first use, at run time: a typed array created while a module body
+// runs is preloaded into flash on a device, where writing to it throws.
+let labelScratch: Uint8Array | undefined;
 
 /**
  * Write `name` at `offset` (compressed against `compressor` when given, which also learns it).
  * Returns the offset after the name, or a DnsError ("bad-name", or "no-space" past `limit`).
  */
 export function writeName(name: string, out: Uint8Array, offset: number, limit: number, compressor?: NameCompressor): number | DnsError {
+  const labels = (labelScratch ??= new Uint8Array(MAX_NAME_WIRE));
   const length = scanName(name, labels, 0);
   if (length < 0) return dnsError("bad-name", `invalid domain name "${name.length > 80 ? name.slice(0, 80) + "..." : name}"`, offset);
   if (limit > out.length) limit = out.length;
@@ -194,7 +197,7 @@ export function readName(packet: Uint8Array, offset: number, end = packet.length
   let next = -1;
   let wire = 0;
   let n = 0; // characters of presentation text in `text`
-  const text = nameText;
+  const text = (nameText ??= new Uint8Array(MAX_NAME_WIRE * 4));
   for (;;) {
     if (p >= end) return dnsError("truncated", "name runs past the end of the packet", p);
     const len = packet[p];
@@ -237,8 +240,8 @@ export function readName(packet: Uint8Array, offset: number, end = packet.length
   return n === 0 ? "" : String.fromCharCode.apply(null, text.subarray(0, n) as unknown as number[]);
 }
 
-// The longest presentation text: 255 wire bytes, each escaped as \DDD.
-const nameText = new Uint8Array(MAX_NAME_WIRE * 4);
+// The longest presentation text: 255 wire bytes, each escaped as \DDD (made on first use, see labelScratch).
+let nameText: Uint8Array | undefined;
 
 /** Offset after the last name `readName` returned (module state: the codec is synchronous). */
 export let readNameEnd = 0;

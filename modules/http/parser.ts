@@ -120,7 +120,7 @@ export class HttpParser<H extends MessageHead = MessageHead> {
   readonly kind: H["kind"];
   readonly limits: Readonly<HttpParserLimits>;
   private readonly requireHost: boolean;
-  private readonly offs: Int32Array;
+  private readonly offs: Uint16Array | Int32Array;
   private readonly ff = new FramingFields();
 
   private state = ST_IDLE;
@@ -171,13 +171,21 @@ export class HttpParser<H extends MessageHead = MessageHead> {
   constructor(kind: H["kind"], options: HttpParserOptions = {}) {
     this.kind = kind;
     const l: HttpParserLimits = { ...defaultHttpParserLimits };
+    let custom = false;
     for (const k of Object.keys(defaultHttpParserLimits) as (keyof HttpParserLimits)[]) {
       const v = options[k];
-      if (typeof v === "number" && v > 0) l[k] = v;
+      if (typeof v === "number" && v > 0 && v !== l[k]) {
+        l[k] = v;
+        custom = true;
+      }
     }
-    this.limits = l;
+    // Parsers with the default limits share them: a parser lives as long as its connection, and
+    // a copy costs each connection seven heap slots.
+    this.limits = custom ? l : defaultHttpParserLimits;
     this.requireHost = options.requireHost !== false;
-    this.offs = new Int32Array(4 * l.maxHeaders);
+    // Field offsets stay below maxHeadBytes (checked at every byte), so 16 bits hold them for any
+    // head up to 64 KiB: half the per-connection table.
+    this.offs = l.maxHeadBytes <= 0xffff ? new Uint16Array(4 * l.maxHeaders) : new Int32Array(4 * l.maxHeaders);
   }
 
   /** Forget everything, ready for a fresh connection. */

@@ -198,7 +198,9 @@ export class FrameDecoder {
   private remaining = 0;
   private readonly mask = new Uint8Array(4);
   private maskPhase = 0;
-  private readonly control = new Uint8Array(MAX_CONTROL_PAYLOAD);
+  /** a control frame's payload, gathered across reads; made for the first one that has a payload
+   * (most connections never receive one, and it is 125 bytes plus a typed array's slots) */
+  private control: Uint8Array | undefined;
   private controlHave = 0;
   private readonly utf8 = new Utf8Validator();
 
@@ -335,7 +337,7 @@ export class FrameDecoder {
   private readPayload(buf: Uint8Array, start: number, end: number): number {
     const n = Math.min(this.remaining, end - start);
     if (isControlOpcode(this.opcode)) {
-      this.control.set(buf.subarray(start, start + n), this.controlHave);
+      (this.control ??= new Uint8Array(MAX_CONTROL_PAYLOAD)).set(buf.subarray(start, start + n), this.controlHave);
       this.controlHave += n;
       this.remaining -= n;
       if (this.remaining > 0) {
@@ -378,7 +380,7 @@ export class FrameDecoder {
   /** The whole control payload is in `control`: unmask, validate a close, report. */
   private finishControl(): number {
     this.inPayload = false;
-    const p = this.control.subarray(0, this.controlHave);
+    const p = this.control ? this.control.subarray(0, this.controlHave) : EMPTY;
     if (this.masked) applyMask(p, 0, p.length, this.mask);
     this.payload = p;
     this.frameEnd = true;

@@ -42,8 +42,10 @@ export const WsState = {
 
 const DEFAULT_MAX_MESSAGE = 16384;
 const EMPTY = new Uint8Array(0);
-// One frame header at a time is built here; sending is synchronous, so one scratch suffices.
-const headerScratch = new Uint8Array(MAX_HEADER_SIZE);
+// One frame header at a time is built here; sending is synchronous, so one scratch suffices. It is
+// made on first use, at run time: a typed array created while a module body runs is preloaded
+// into flash on a device, where writing to it throws.
+let headerScratch: Uint8Array | undefined;
 
 export type Payload = Uint8Array | string;
 
@@ -212,8 +214,9 @@ export class WsSession {
     let n = 0;
     for (const p of parts) n += payloadLength(p);
     const mask = this.client ? c.mgr.platform.randomBytes(4) : undefined;
-    const h = writeFrameHeader(headerScratch, 0, fin, opcode, n, mask);
-    if (!c.write(headerScratch.subarray(0, h))) return false;
+    const header = (headerScratch ??= new Uint8Array(MAX_HEADER_SIZE));
+    const h = writeFrameHeader(header, 0, fin, opcode, n, mask);
+    if (!c.write(header.subarray(0, h))) return false;
     const start = c.send.length;
     for (const p of parts) if (!c.write(p)) return false;
     // The core flushes after this call returns, so the payload can be masked where it lies.

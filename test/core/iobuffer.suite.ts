@@ -63,6 +63,37 @@ const suite: SuiteFactory = () => ({
       b.clear();
       assert(b.capacity < 1024, `capacity after clear ${b.capacity}`);
     } },
+    { name: "trim gives a small buffer back only when nothing is held", run() {
+      const b = new IOBuffer(0, 4096);
+      b.append("abc");
+      const cap = b.capacity;
+      assert(cap > 0);
+      b.trim();
+      assertEqual(b.capacity, cap);
+      assertEqual(String.fromCharCode(...b.bytes), "abc");
+      b.remove(3);
+      b.trim();
+      assertEqual(b.capacity, 0);
+      assert(b.append("xy"));
+      assertEqual(String.fromCharCode(...b.bytes), "xy");
+      const sized = new IOBuffer(64, 4096);
+      sized.append(new Uint8Array(100));
+      sized.clear();
+      sized.trim();
+      assertEqual(sized.capacity, 64);
+    } },
+    { name: "empty buffers allocate nothing, even after zero-length writes", run() {
+      const b = new IOBuffer(0, 16);
+      assert(b.append(new Uint8Array(0)));
+      assert(b.append(""));
+      assert(b.insert(0, ""));
+      assertEqual(b.capacity, 0);
+      assertEqual(b.length, 0);
+      assertEqual(b.tail(0)!.length, 0);
+      b.free();
+      assert(b.append(bytes(7)));
+      assertEqual(Array.from(b.bytes), [7]);
+    } },
   ],
 });
 export default suite;

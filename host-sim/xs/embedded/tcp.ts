@@ -102,7 +102,7 @@ export default class TCP {
       state.owner = this;
       if (options.nodelay !== undefined) call({ op: "tcp.nodelay", id: state.id, nodelay: !!options.nodelay });
       // lwIP posts these to the next turn rather than calling back from inside the constructor
-      defer(() => this.#resume());
+      defer(() => this.resumeCallbacks());
       return;
     }
 
@@ -116,61 +116,64 @@ export default class TCP {
     this.#state = state;
   }
 
-  #resume(): void {
+  // Plain (TS-private) methods, not #private ones: XS keeps the first instance a #private method
+  // is called on reachable for the machine's life, which would pin the first socket (and, through
+  // `target`, its whole connection) in every live-heap census of the XS run.
+  private resumeCallbacks(): void {
     const state = this.#state;
     if (!state || state.owner !== this) return;
     if (state.available > 0 && this.#onReadable) invoke("onReadable", () => this.#onReadable!.call(this, state.available));
     if (state.failed) {
-      if (state.available === 0) this.#error();
+      if (state.available === 0) this.deliverError();
     } else if (state.ready && state.writable > 0 && this.#onWritable) {
       invoke("onWritable", () => this.#onWritable!.call(this, state.writable));
     }
   }
 
-  #error(): void {
+  private deliverError(): void {
     const state = this.#state;
     if (!state || state.errorDelivered) return;
     state.errorDelivered = true;
     if (this.#onError) invoke("onError", () => this.#onError!.call(this));
   }
 
-  #live(): TcpState {
+  private liveState(): TcpState {
     if (!this.#state) throw new Error("closed");
     return this.#state;
   }
 
   get format(): "buffer" | "number" {
-    this.#live();
+    this.liveState();
     return this.#format;
   }
 
   set format(value: "buffer" | "number") {
-    this.#live();
+    this.liveState();
     if (value !== "buffer" && value !== "number") throw new RangeError("unimplemented");
     this.#format = value;
   }
 
   get remoteAddress(): string | undefined {
-    return this.#live().remoteAddress;
+    return this.liveState().remoteAddress;
   }
 
   get remotePort(): number | undefined {
-    return this.#live().remotePort;
+    return this.liveState().remotePort;
   }
 
   get localAddress(): string | undefined {
-    return this.#live().localAddress;
+    return this.liveState().localAddress;
   }
 
   get localPort(): number | undefined {
-    return this.#live().localPort;
+    return this.liveState().localPort;
   }
 
   read(): ArrayBuffer | undefined;
   read(count: number): ArrayBuffer;
   read(into: ArrayBuffer | ArrayBufferView): number;
   read(arg?: number | ArrayBuffer | ArrayBufferView): ArrayBuffer | number | undefined {
-    const state = this.#live();
+    const state = this.liveState();
     if (state.available === 0) return undefined;
     let requested: number;
     let out: Uint8Array;
@@ -209,12 +212,12 @@ export default class TCP {
     }
     state.available -= requested;
     ack(state.id, requested);
-    if (state.available === 0 && state.failed) defer(() => this.#error());
+    if (state.available === 0 && state.failed) defer(() => this.deliverError());
     return this.#format === "number" ? out[0] : result;
   }
 
   write(data: Bytes | number): number {
-    const state = this.#live();
+    const state = this.liveState();
     // lwIP clears `ready` when the error is delivered, so a write after the peer left throws too
     if (!state.ready) throw new Error("not ready");
     let bytes: Uint8Array;
@@ -253,7 +256,7 @@ export default class TCP {
         state.localPort = event.localPort as number;
         state.remoteAddress = event.remoteAddress as string;
         state.remotePort = event.remotePort as number;
-        if (owner) owner.#resume();
+        if (owner) owner.resumeCallbacks();
         break;
       case "tcp.data": {
         const off = event.off as number;
@@ -273,7 +276,7 @@ export default class TCP {
         if (state.failed) return;
         state.failed = true;
         state.ready = false;
-        if (owner && state.available === 0) owner.#error();
+        if (owner && state.available === 0) owner.deliverError();
         break;
     }
   }

@@ -49,35 +49,37 @@ export default class UDP {
     sockets.set(this.#id, this);
   }
 
-  #live(): number {
+  // A plain method, not a #private one: XS keeps the first instance a #private method is called on
+  // reachable for the machine's life (see tcp.ts).
+  private liveId(): number {
     if (this.#id === undefined) throw new Error("closed");
     return this.#id;
   }
 
   get port(): number {
-    this.#live();
+    this.liveId();
     return this.#port;
   }
 
   get address(): string | undefined {
-    this.#live();
+    this.liveId();
     return this.#address;
   }
 
   get format(): "buffer" {
-    this.#live();
+    this.liveId();
     return "buffer";
   }
 
   read(): UDPPacket | undefined {
-    const id = this.#live();
+    const id = this.liveId();
     const packet = this.#queue.shift();
     if (packet) ack(id, 1);
     return packet;
   }
 
   write(data: Bytes, address: string, port: number): void {
-    const id = this.#live();
+    const id = this.liveId();
     if (typeof address !== "string") throw new Error("invalid address");
     const p = Number(port);
     if (!Number.isInteger(p) || p <= 0 || p > 65535) throw new RangeError("invalid port");
@@ -85,11 +87,11 @@ export default class UDP {
   }
 
   addMembership(group: string, iface?: string): void {
-    call({ op: "udp.membership", id: this.#live(), group, iface, add: true });
+    call({ op: "udp.membership", id: this.liveId(), group, iface, add: true });
   }
 
   dropMembership(group: string, iface?: string): void {
-    call({ op: "udp.membership", id: this.#live(), group, iface, add: false });
+    call({ op: "udp.membership", id: this.liveId(), group, iface, add: false });
   }
 
   close(): void {
