@@ -29,9 +29,12 @@ function errorOf(e: unknown): SocketError {
   return { code: err?.code ?? "EIO", message: err?.message ?? String(e) };
 }
 
+/** A copy: the caller may reuse its buffer as soon as write() returns, and Node may still hold it. */
 function toBuffer(data: Bytes): Buffer {
-  if (data instanceof ArrayBuffer) return Buffer.from(new Uint8Array(data)); // copies: the caller reuses its buffer
-  return Buffer.from(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+  const src = data instanceof Uint8Array ? data : data instanceof ArrayBuffer ? new Uint8Array(data) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  const out = Buffer.allocUnsafe(src.length); // small sizes come from Node's pool
+  out.set(src);
+  return out;
 }
 
 function checkPort(port: unknown, optional: boolean): number {
@@ -87,14 +90,35 @@ function probeUdpPort(address: string, port: number): number {
 
 /** internal option: a callback-less TCP around a socket just accepted by a Listener */
 const ACCEPTED = Symbol("accepted");
+/** the TCP wrapper a Node socket's input currently goes to */
+const OWNER = Symbol("owner");
+type OwnedSocket = net.Socket & { [OWNER]?: { received(count: number): void } };
 
 export function createSocketClasses(opts: HostSocketOptions = defaultSocketOptions) {
+  // Every TCP socket reads into this one buffer (Node's `onread`): a read callback runs to its
+  // end before the next read, and the bytes the app leaves unread are copied out before it returns.
+  const readBuffer = Buffer.allocUnsafe(Math.max(4096, Math.min(65536, opts.receiveWindow)));
+  const readInto = {
+    buffer: readBuffer,
+    callback(this: OwnedSocket, count: number): boolean {
+      this[OWNER]?.received(count);
+      return true; // pausing goes through socket.pause(), which Node keeps track of
+    },
+  };
+
   class TCP implements TCPSocket {
     format: "buffer" | "number";
     target?: unknown;
-    #sock: net.Socket | undefined;
+    #sock: OwnedSocket | undefined;
+    /** input not yet read, oldest first: copies of what arrived while older bytes were unread */
     #queue: Buffer[] = [];
+    /** bytes readable: the queue plus the unread part of the read buffer */
     #queued = 0;
+    /** during onReadable: input still in the shared read buffer at [#liveAt, #liveEnd) */
+    #liveAt = 0;
+    #liveEnd = 0;
+    /** the receive window is closed (Node stopped reading) */
+    #paused = false;
     #closed = false;
     #connected = false;
     #ended: SocketError | null | undefined; // undefined: open; null: clean EOF; else error
@@ -130,6 +154,7 @@ export function createSocketClasses(opts: HostSocketOptions = defaultSocketOptio
         this.#queue = state.queue;
         this.#queued = state.queued;
         this.#ended = state.ended;
+        this.#paused = state.paused;
         this.#connected = true;
         this.#attach();
         if (options.nodelay) this.#sock.setNoDelay(true);
@@ -145,7 +170,7 @@ export function createSocketClasses(opts: HostSocketOptions = defaultSocketOptio
       if (address === undefined) throw new TypeError("address required");
       const port = checkPort(options.port, false);
       if (port === 0) throw new RangeError("port required");
-      const sock = net.connect({ host: address, port, allowHalfOpen: true, noDelay: options.nodelay ?? false });
+      const sock = net.connect({ host: address, port, allowHalfOpen: true, noDelay: options.nodelay ?? false, onread: readInto });
       this.#sock = sock;
       this.#attach();
       sock.once("connect", () => {
@@ -158,8 +183,9 @@ export function createSocketClasses(opts: HostSocketOptions = defaultSocketOptio
     #detach() {
       if (this.#closed || !this.#sock) throw new Error("socket is closed");
       const sock = this.#sock;
-      sock.removeAllListeners("data").removeAllListeners("end").removeAllListeners("error").removeAllListeners("close");
-      const state = { sock, queue: this.#queue, queued: this.#queued, ended: this.#ended };
+      sock[OWNER] = undefined;
+      sock.removeAllListeners("end").removeAllListeners("error").removeAllListeners("close");
+      const state = { sock, queue: this.#queue, queued: this.#queued, ended: this.#ended, paused: this.#paused };
       this.#sock = undefined;
       this.#closed = true;
       return state;
@@ -167,16 +193,33 @@ export function createSocketClasses(opts: HostSocketOptions = defaultSocketOptio
 
     #attach() {
       const sock = this.#sock!;
-      sock.on("data", (chunk: Buffer) => {
-        this.#queue.push(chunk);
-        this.#queued += chunk.length;
-        // The receive window closes until the application reads.
-        if (this.#queued >= opts.receiveWindow) sock.pause();
-        if (!this.#closed) this.#onReadable?.call(this, this.#queued);
-      });
+      sock[OWNER] = { received: (count) => this.#received(count) };
       sock.on("end", () => this.#end(null));
       sock.on("error", (e) => this.#end(errorOf(e)));
       sock.on("close", () => this.#end(null));
+    }
+
+    /**
+     * Node read `count` bytes into the shared read buffer. The app usually reads them inside
+     * onReadable, straight from there; only what it leaves is copied, before the buffer is reused.
+     */
+    #received(count: number) {
+      if (this.#closed) return;
+      if (this.#queued === 0) {
+        this.#liveAt = 0;
+        this.#liveEnd = count;
+      } else this.#queue.push(Buffer.from(readBuffer.subarray(0, count)));
+      this.#queued += count;
+      this.#onReadable?.call(this, this.#queued);
+      if (this.#liveAt < this.#liveEnd) {
+        if (!this.#closed) this.#queue.push(Buffer.from(readBuffer.subarray(this.#liveAt, this.#liveEnd)));
+        this.#liveAt = this.#liveEnd = 0;
+      }
+      // The receive window closes until the application reads.
+      if (this.#queued >= opts.receiveWindow && !this.#paused && this.#sock) {
+        this.#paused = true;
+        this.#sock.pause();
+      }
     }
 
     #end(error: SocketError | null) {
@@ -252,16 +295,26 @@ export function createSocketClasses(opts: HostSocketOptions = defaultSocketOptio
         if (arg > this.#queued) throw new RangeError(`read(${arg}) past the ${this.#queued} bytes available`);
         return this.#take(arg).buffer as ArrayBuffer;
       }
-      const view = arg instanceof ArrayBuffer ? new Uint8Array(arg) : new Uint8Array(arg.buffer, arg.byteOffset, arg.byteLength);
+      const view = arg instanceof Uint8Array ? arg : arg instanceof ArrayBuffer ? new Uint8Array(arg) : new Uint8Array(arg.buffer, arg.byteOffset, arg.byteLength);
       const n = Math.min(view.length, this.#queued);
       let o = 0;
-      while (o < n) {
+      while (o < n && this.#queue.length > 0) {
         const head = this.#queue[0];
         const k = Math.min(head.length, n - o);
-        view.set(head.subarray(0, k), o);
+        if (k === head.length) {
+          view.set(head, o);
+          this.#queue.shift();
+        } else {
+          view.set(head.subarray(0, k), o);
+          this.#queue[0] = head.subarray(k);
+        }
         o += k;
-        if (k === head.length) this.#queue.shift();
-        else this.#queue[0] = head.subarray(k);
+      }
+      if (o < n) {
+        // the rest is in the read buffer (only inside onReadable, when the queue was empty)
+        const k = n - o;
+        view.set(readBuffer.subarray(this.#liveAt, this.#liveAt + k), o);
+        this.#liveAt += k;
       }
       this.#consumed(n);
       return n;
@@ -275,8 +328,10 @@ export function createSocketClasses(opts: HostSocketOptions = defaultSocketOptio
 
     #consumed(n: number) {
       this.#queued -= n;
-      const sock = this.#sock;
-      if (sock && sock.isPaused() && this.#queued < opts.receiveWindow) sock.resume();
+      if (this.#paused && this.#queued < opts.receiveWindow && this.#sock) {
+        this.#paused = false;
+        this.#sock.resume();
+      }
       if (this.#queued === 0 && this.#ended !== undefined) this.#reportEnd();
     }
 
@@ -302,8 +357,9 @@ export function createSocketClasses(opts: HostSocketOptions = defaultSocketOptio
       this.#sock = undefined;
       this.#queue = [];
       this.#queued = 0;
+      this.#liveAt = this.#liveEnd = 0;
       if (sock) {
-        sock.removeAllListeners("data");
+        sock[OWNER] = undefined; // what still arrives is dropped
         sock.on("error", () => {});
         // Graceful, as lwIP's tcp_close: queued output goes out, then FIN.
         sock.end();
@@ -318,7 +374,8 @@ export function createSocketClasses(opts: HostSocketOptions = defaultSocketOptio
     target?: unknown;
     readonly port: number;
     readonly address: string;
-    #server: net.Server;
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    #handle: any;
     #pending: net.Socket[] = [];
     #closed = false;
     #onReadable?: (this: ListenerSocket, count: number) => void;
@@ -332,15 +389,22 @@ export function createSocketClasses(opts: HostSocketOptions = defaultSocketOptio
       const bound = bindTcpHandle(address, port);
       this.port = bound.port;
       this.address = address;
-      this.#server = net.createServer({ allowHalfOpen: true, pauseOnConnect: true }, (sock) => {
-        if (this.#closed) return sock.destroy();
-        // pauseOnConnect: its bytes wait in the kernel until the app takes the socket.
+      // Accepting on the raw handle (not through net.Server) lets each socket be created with
+      // `onread`: input lands in one shared buffer instead of a fresh Buffer and a stream 'data'
+      // event per read.
+      this.#handle = bound.handle;
+      this.#handle.onconnection = (err: number, clientHandle: { close(): void }) => {
+        if (err) {
+          options.onError?.call(this, errorOf(uvError(err, "accept")));
+          return;
+        }
+        if (this.#closed) return clientHandle.close();
+        // pauseOnCreate: its bytes wait in the kernel until the app takes the socket.
+        const sock = new net.Socket({ handle: clientHandle, allowHalfOpen: true, pauseOnCreate: true, readable: true, writable: true, onread: readInto } as net.SocketConstructorOpts);
         sock.on("error", () => {});
         this.#pending.push(sock);
         this.#onReadable?.call(this, this.#pending.length);
-      });
-      this.#server.on("error", (e) => options.onError?.call(this, errorOf(e)));
-      this.#server.listen(bound.handle as net.Server);
+      };
     }
 
     read(): TCPSocket | undefined {
@@ -355,7 +419,7 @@ export function createSocketClasses(opts: HostSocketOptions = defaultSocketOptio
       this.#closed = true;
       for (const s of this.#pending) s.destroy();
       this.#pending = [];
-      this.#server.close();
+      this.#handle.close();
     }
   }
 
@@ -370,6 +434,7 @@ export function createSocketClasses(opts: HostSocketOptions = defaultSocketOptio
     #pendingOps: (() => void)[] = [];
     #onReadable?: (this: UDPSocket, packets: number) => void;
     #onError?: (this: UDPSocket, error?: SocketError) => void;
+    #checkedAddress = "";
 
     constructor(options: UDPOptions) {
       if (!options || typeof options !== "object") throw new TypeError("options required");
@@ -388,7 +453,8 @@ export function createSocketClasses(opts: HostSocketOptions = defaultSocketOptio
         // Node gives each datagram its own exactly-sized ArrayBuffer: hand it over without a copy.
         const whole = msg.byteOffset === 0 && msg.byteLength === msg.buffer.byteLength;
         const ab = (whole ? msg.buffer : new Uint8Array(msg).buffer) as UDPPacket;
-        ab.address = rinfo.address.replace(/^::ffff:/, "");
+        const from = rinfo.address;
+        ab.address = from.charCodeAt(0) === 0x3a && from.startsWith("::ffff:") ? from.slice(7) : from;
         ab.port = rinfo.port;
         this.#queue.push(ab);
         this.#onReadable?.call(this, this.#queue.length);
@@ -414,7 +480,11 @@ export function createSocketClasses(opts: HostSocketOptions = defaultSocketOptio
 
     write(data: Bytes, address: string, port: number): void {
       if (this.#closed) throw new Error("socket is closed");
-      checkAddress(address);
+      // a server answers the same few peers over and over: validate each address once in a row
+      if (address !== this.#checkedAddress) {
+        checkAddress(address);
+        this.#checkedAddress = address;
+      }
       if (checkPort(port, false) === 0) throw new RangeError("port required");
       this.#sock.send(toBuffer(data), port, address);
     }

@@ -84,10 +84,13 @@ export class DnsWriter {
   header(id: number, flags: number): boolean {
     if (this.pos !== this.start) return this.fail(dnsError("bad-value", "header must come first", this.pos));
     if (this.start + HEADER_LENGTH > this.limit) return this.fail(dnsError("no-space", "no room for the header", this.pos));
-    this.out.fill(0, this.start, this.start + HEADER_LENGTH);
-    this.pos = this.start + HEADER_LENGTH;
     this.setId(id);
     this.setFlags(flags);
+    // the four counts, stored one by one: fill() is a slow runtime call on V8
+    const o = this.out;
+    const s = this.start;
+    o[s + 4] = o[s + 5] = o[s + 6] = o[s + 7] = o[s + 8] = o[s + 9] = o[s + 10] = o[s + 11] = 0;
+    this.pos = s + HEADER_LENGTH;
     return true;
   }
 

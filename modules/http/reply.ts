@@ -45,23 +45,37 @@ export function headerLines(h: HeaderInput | undefined): string {
 /** Whether `h` sets header `name` (ASCII case-insensitive). */
 export function hasHeader(h: HeaderInput | undefined, name: string): boolean {
   if (h === undefined) return false;
-  const n = name.toLowerCase();
   if (typeof h === "string") {
-    const lower = h.toLowerCase();
-    let at = lower.indexOf(n);
-    while (at >= 0) {
-      // at a line start, followed (after optional spaces) by the colon
-      if (at === 0 || lower.charCodeAt(at - 1) === 10) {
-        let k = at + n.length;
-        while (lower.charCodeAt(k) === 0x20) k++;
-        if (lower.charCodeAt(k) === 0x3a) return true;
+    // at a line start, followed (after optional spaces) by the colon; compared in place, as this
+    // runs for every reply
+    for (let at = 0; at < h.length; ) {
+      if (nameAt(h, at, name)) {
+        let k = at + name.length;
+        while (h.charCodeAt(k) === 0x20) k++;
+        if (h.charCodeAt(k) === 0x3a) return true;
       }
-      at = lower.indexOf(n, at + 1);
+      const eol = h.indexOf("\n", at);
+      if (eol < 0) break;
+      at = eol + 1;
     }
     return false;
   }
+  const n = name.toLowerCase();
   if (Array.isArray(h)) return (h as ReadonlyArray<readonly [string, string]>).some(([k]) => k.toLowerCase() === n);
   return Object.keys(h).some((k) => k.toLowerCase() === n);
+}
+
+/** `name` occurs in `s` at `at`, ASCII letters compared without case. */
+function nameAt(s: string, at: number, name: string): boolean {
+  if (at + name.length > s.length) return false;
+  for (let i = 0; i < name.length; i++) {
+    let x = s.charCodeAt(at + i);
+    let y = name.charCodeAt(i);
+    if (x >= 0x41 && x <= 0x5a) x += 0x20;
+    if (y >= 0x41 && y <= 0x5a) y += 0x20;
+    if (x !== y) return false;
+  }
+  return true;
 }
 
 function done(c: Connection, ex: Exchange): void {

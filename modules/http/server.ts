@@ -394,6 +394,8 @@ export class HttpServer implements Protocol, ServerContext {
       }
       if (st.closing) return;
       const wasIdle = !ex && st.parser.idle;
+      // between messages with nothing buffered the parser has nothing to say: skip the call
+      if (c.recv.length === 0 && st.parser.idle) return;
       const r = st.parser.next(c.recv.bytes);
       switch (r.type) {
         case "more":

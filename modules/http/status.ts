@@ -16,6 +16,7 @@ const PHRASES =
 
 /** The standard reason phrase, or a generic one for the status class. */
 export function statusText(status: number): string {
+  if (status === 200) return "OK"; // nearly every response: skip the search
   const key = (status | 0).toString();
   if (key.length === 3) {
     const at = PHRASES.indexOf(key);

@@ -1,0 +1,3 @@
+import { runSuiteInJest } from "../shared/jest-suite";
+import suite from "./iobuffer-strings.suite";
+runSuiteInJest(suite);
