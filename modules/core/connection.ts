@@ -21,6 +21,8 @@ export const Flags = {
   PEER_CLOSED: 1 << 9,
   /** the application paused reading (conn.pauseRead) */
   READ_HELD: 1 << 10,
+  /** @internal listed for the Manager's next service pass */
+  DIRTY: 1 << 11,
   USER_1: 1 << 20,
   USER_2: 1 << 21,
   USER_3: 1 << 22,
@@ -73,6 +75,12 @@ export class Connection {
   timer: TimerId | undefined;
   /** @internal */
   timerAt = 0;
+  /** listening TCP: accepted connections alive at once (0: no limit), how many are alive, and how
+   * many the platform last said wait in the backlog */
+  acceptLimit = 0;
+  acceptedLive = 0;
+  /** @internal */
+  acceptPending = 0;
   /** @internal the error that will be reported in the close event */
   closeError: ConnectError | undefined;
 

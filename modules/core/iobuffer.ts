@@ -1,9 +1,23 @@
 // A growable byte buffer with a hard limit (Mongoose's mbuf). Live data is bytes [0, length).
 // It grows by doubling up to `limit` and shrinks back to its initial size once drained, so a
-// connection that once saw a burst does not keep the memory on a 32 KB heap.
+// connection that once saw a burst does not keep the memory on a 32 KB heap; trim() gives back
+// even a small buffer once nothing is held (the Manager trims idle connections).
 
 import { asU8, type Bytes } from "./platform";
 import { utf8Length, utf8Write } from "../util/utf8";
+
+// Every buffer of capacity 0 shares this one, so an empty buffer costs no ArrayBuffer (a typed
+// array and its buffer are about seven heap slots). It is never written: every path that writes
+// reserves first, which replaces it, and zero-length appends return before touching it.
+const EMPTY = new Uint8Array(0);
+
+// Strings up to this long are copied by index; longer ones go through utf8Write, which walks
+// them in order (on XS, whose strings are UTF-8, charCodeAt(i) is O(i)).
+const ASCII_PASS_MAX = 256;
+
+function allocate(size: number): Uint8Array {
+  return size > 0 ? new Uint8Array(size) : EMPTY;
+}
 
 export class IOBuffer {
   private buf: Uint8Array;
@@ -14,7 +28,7 @@ export class IOBuffer {
   constructor(initial = 0, limit = 16384) {
     this.initial = Math.min(initial, limit);
     this.limit = limit;
-    this.buf = new Uint8Array(this.initial);
+    this.buf = allocate(this.initial);
   }
 
   get length(): number {
@@ -61,15 +75,37 @@ export class IOBuffer {
 
   append(data: Bytes | string): boolean {
     if (typeof data === "string") {
+      if (data.length <= ASCII_PASS_MAX && this.appendAscii(data)) return true;
       const n = utf8Length(data);
+      if (n === 0) return true;
       if (!this.reserve(n)) return false;
       this.used = utf8Write(data, this.buf, this.used);
       return true;
     }
     const src = asU8(data);
+    if (src.length === 0) return true;
     if (!this.reserve(src.length)) return false;
     this.buf.set(src, this.used);
     this.used += src.length;
+    return true;
+  }
+
+  /**
+   * Most strings appended (response heads, short texts) are ASCII: one pass that copies while it
+   * checks, instead of measuring the UTF-8 length first. False, with nothing appended, when `s`
+   * is not all ASCII or does not fit (the caller then takes the general path, which decides).
+   */
+  private appendAscii(s: string): boolean {
+    const n = s.length;
+    if (!this.reserve(n)) return false;
+    const buf = this.buf;
+    const at = this.used;
+    for (let i = 0; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 0x80) return false; // what was copied lies past `used`: not appended
+      buf[at + i] = c;
+    }
+    this.used = at + n;
     return true;
   }
 
@@ -77,6 +113,7 @@ export class IOBuffer {
     if (offset < 0 || offset > this.used) throw new RangeError("IOBuffer.insert offset out of range");
     const src = typeof data === "string" ? null : asU8(data);
     const n = src ? src.length : utf8Length(data as string);
+    if (n === 0) return true;
     if (!this.reserve(n)) return false;
     this.buf.copyWithin(offset + n, offset, this.used);
     if (src) this.buf.set(src, offset);
@@ -105,12 +142,17 @@ export class IOBuffer {
 
   clear(): void {
     this.used = 0;
-    if (this.buf.length > Math.max(this.initial, 256) * 4) this.buf = new Uint8Array(this.initial);
+    if (this.buf.length > Math.max(this.initial, 256) * 4) this.buf = allocate(this.initial);
+  }
+
+  /** Give the memory back down to the initial size when nothing is buffered. */
+  trim(): void {
+    if (this.used === 0 && this.buf.length > this.initial) this.buf = allocate(this.initial);
   }
 
   /** Release the memory (a closed connection). */
   free(): void {
     this.used = 0;
-    this.buf = new Uint8Array(0);
+    this.buf = EMPTY;
   }
 }

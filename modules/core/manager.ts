@@ -27,11 +27,16 @@ export interface ConnectionOptions {
   nodelay?: boolean;
   /** UDP bind: join this multicast group */
   multicast?: string;
+  /** TCP bind: accepted connections alive at once; past it new ones wait in the listener's
+   * backlog (lwIP keeps them, their bytes unread) until one closes. 0: no limit */
+  maxAccepted?: number;
 }
 
 export type Resolver = (host: string, done: (address?: string, error?: string) => void) => void;
 
 const DEFAULT_LIMITS: ConnectionLimits = { recvLimit: 16384, sendLimit: 65536, sendHighWater: 16384 };
+/** flags that leave service() something to do besides flushing queued output */
+const NEEDS_SERVICE = Flags.CLOSE_IMMEDIATELY | Flags.SEND_AND_CLOSE | Flags.READ_PAUSED;
 
 function isIpLiteral(host: string): boolean {
   return isIPv4(host) || isIPv6(host);
@@ -47,8 +52,12 @@ export class Manager {
 
   private readonly conns = new Set<Connection>();
   private nextId = 1;
-  private dirty = new Set<Connection>();
+  /** connections to service after the current callback (each flagged DIRTY, so listed once); two
+   * lists used in turn, so a service pass allocates nothing */
+  private dirty: Connection[] = [];
+  private spare: Connection[] = [];
   private serviceQueued = false;
+  private readonly runService = () => this.service();
   private pollTimer: unknown;
   private closed = false;
 
@@ -91,6 +100,7 @@ export class Manager {
     if (parsed.host && !isIpLiteral(parsed.host)) throw new Error(`bind ${url}: listen address must be an IP literal`);
     const c = this.create(handler, options);
     c.flags |= Flags.LISTENING;
+    c.acceptLimit = options.maxAccepted ?? 0;
     const self = this;
     try {
       if (parsed.proto === "udp") {
@@ -205,10 +215,12 @@ export class Manager {
 
   /** Mark a connection for servicing (flush, deferred close) after the current callback. */
   touch(c: Connection): void {
-    this.dirty.add(c);
+    if (c.flags & Flags.DIRTY) return;
+    c.flags |= Flags.DIRTY;
+    this.dirty.push(c);
     if (this.serviceQueued) return;
     this.serviceQueued = true;
-    Promise.resolve().then(() => this.service());
+    Promise.resolve().then(this.runService);
   }
 
   setTimer(c: Connection, at: number): number {
@@ -242,7 +254,9 @@ export class Manager {
         c.flags |= Flags.CLOSE_IMMEDIATELY;
       }
     }
-    if (ev.type !== "close") this.touch(c);
+    // Only when service() has something to do: most events (a datagram answered with sendTo, a
+    // recv that completed no request) leave nothing to flush or close, and a pass costs a promise job.
+    if (ev.type !== "close" && (c.send.length > 0 || c.flags & NEEDS_SERVICE)) this.touch(c);
   }
 
   // ---- internals -----------------------------------------------------------------------------
@@ -289,31 +303,49 @@ export class Manager {
         this.dispatch(c, { type: "connect" });
         return;
       }
-      c.socket = new this.platform.TCP({ address, port, nodelay: options.nodelay ?? true, ...this.tcpCallbacks(c) });
+      c.socket = new this.platform.TCP({ address, port, nodelay: options.nodelay ?? true, target: c, ...Manager.tcpCallbacks });
     } catch (e) {
       this.failConnect(c, { code: "EINVAL", message: (e as Error).message });
     }
   }
 
-  /** The socket callbacks that turn a TCP socket's news into this connection's events. */
-  private tcpCallbacks(c: Connection): Pick<TCPOptions, "onReadable" | "onWritable" | "onError"> {
-    return {
-      onReadable: (count) => this.onReadable(c, count),
-      onWritable: (count) => this.onWritable(c, count),
-      onError: (error) => this.onSocketError(c, error?.code, error?.message),
-    };
-  }
+  /** The socket callbacks that turn a TCP socket's news into its connection's events. One set for
+   * every socket, which finds its connection as `target`: closures made per connection would cost
+   * each connection a dozen heap slots (~200 bytes on a 32-bit device). Frozen: a preloaded object
+   * that is not costs a RAM alias pointer. */
+  private static readonly tcpCallbacks: Readonly<Pick<TCPOptions, "onReadable" | "onWritable" | "onError">> = Object.freeze({
+    onReadable(count) {
+      const c = this.target as Connection;
+      c.mgr.onReadable(c, count);
+    },
+    onWritable(count) {
+      const c = this.target as Connection;
+      c.mgr.onWritable(c, count);
+    },
+    onError(error) {
+      const c = this.target as Connection;
+      c.mgr.onSocketError(c, error?.code, error?.message);
+    },
+  });
 
   private wrapTcp(c: Connection, from: TCPSocket, nodelay: boolean): void {
-    const sock = new this.platform.TCP({ from, nodelay, ...this.tcpCallbacks(c) });
+    const sock = new this.platform.TCP({ from, nodelay, target: c, ...Manager.tcpCallbacks });
     c.socket = sock;
     c.local = { address: sock.localAddress ?? "", port: sock.localPort ?? 0 };
   }
 
   private onAccept(listener: Connection, count: number): void {
-    for (let i = 0; i < count && !listener.isClosed; i++) {
+    listener.acceptPending = count;
+    const limit = listener.acceptLimit;
+    while (listener.acceptPending > 0 && !listener.isClosed) {
+      // At the limit the rest wait in the backlog: a slot that frees up takes the next one.
+      if (limit > 0 && listener.acceptedLive >= limit) return;
       const from = (listener.socket as ListenerSocket).read();
-      if (!from) break;
+      listener.acceptPending--;
+      if (!from) {
+        listener.acceptPending = 0;
+        break;
+      }
       const c = this.create(listener.handler, { protocol: listener.protocol, userData: listener.userData, limits: listener.limits });
       c.flags |= Flags.ACCEPTED;
       c.listener = listener;
@@ -325,9 +357,11 @@ export class Manager {
         this.conns.delete(c);
         continue;
       }
+      listener.acceptedLive++;
       this.dispatch(c, { type: "accept", remote: c.remote });
     }
   }
+
 
   private onWritable(c: Connection, count: number): void {
     if (c.isClosed) return;
@@ -477,16 +511,30 @@ export class Manager {
   private service(): void {
     this.serviceQueued = false;
     const batch = this.dirty;
-    this.dirty = new Set();
-    for (const c of batch) {
-      if (c.isClosed) continue;
-      if (c.flags & Flags.CLOSE_IMMEDIATELY) {
-        this.closeNow(c);
-        continue;
+    this.dirty = this.spare;
+    let i = 0;
+    try {
+      for (; i < batch.length; i++) {
+        const c = batch[i];
+        // cleared first: a touch while it is serviced lists it again, for the next pass
+        c.flags &= ~Flags.DIRTY;
+        if (c.isClosed) continue;
+        if (c.flags & Flags.CLOSE_IMMEDIATELY) {
+          this.closeNow(c);
+          continue;
+        }
+        this.flush(c);
+        if (c.isClosed) continue;
+        if (c.flags & Flags.SEND_AND_CLOSE && c.send.length === 0) this.closeNow(c);
       }
-      this.flush(c);
-      if (c.isClosed) continue;
-      if (c.flags & Flags.SEND_AND_CLOSE && c.send.length === 0) this.closeNow(c);
+    } finally {
+      // After a throw, the connections not reached yet wait for the next pass.
+      for (i++; i < batch.length; i++) {
+        batch[i].flags &= ~Flags.DIRTY;
+        this.touch(batch[i]);
+      }
+      batch.length = 0;
+      this.spare = batch;
     }
   }
 
@@ -507,8 +555,12 @@ export class Manager {
         // already closed by the platform
       }
     }
+    const parent = c.listener;
+    if (parent && c.flags & Flags.ACCEPTED) {
+      parent.acceptedLive--;
+      if (parent.acceptPending > 0 && !parent.isClosed) this.defer(() => this.onAccept(parent, parent.acceptPending));
+    }
     this.conns.delete(c);
-    this.dirty.delete(c);
     this.dispatch(c, error ? { type: "close", error } : { type: "close" });
     c.recv.free();
     c.send.free();
@@ -516,6 +568,13 @@ export class Manager {
 
   private pollAll(): void {
     const now = this.now();
-    for (const c of Array.from(this.conns)) if (!c.isClosed) this.dispatch(c, { type: "poll", now });
+    for (const c of Array.from(this.conns)) {
+      if (c.isClosed) continue;
+      this.dispatch(c, { type: "poll", now });
+      // A connection with nothing buffered gives its buffers back until its next burst: on a
+      // 32 KB heap, idle keep-alive connections must not each hold a few hundred bytes.
+      c.recv.trim();
+      c.send.trim();
+    }
   }
 }

@@ -114,6 +114,40 @@ test("poll events reach every connection at the poll interval", async () => {
   mgr.close();
 });
 
+test("the poll gives an idle connection's buffers back; a busy one keeps what it holds", async () => {
+  const { p, mgr } = setup({ pollInterval: 100 });
+  const accepted: Connection[] = [];
+  const srv = mgr.bind("tcp://127.0.0.1:0", (c, ev) => {
+    if (ev.type === "accept") accepted.push(c);
+    if (ev.type === "recv" && c.recv.length >= 5) {
+      c.write(c.recv.bytes);
+      c.recv.clear();
+    }
+  });
+  let echoed = 0;
+  mgr.connect(`tcp://127.0.0.1:${srv.local.port}`, (c, ev) => {
+    if (ev.type === "connect" && !ev.error) c.write("hello");
+    if (ev.type === "recv") {
+      echoed += c.recv.length;
+      c.recv.clear();
+    }
+  });
+  const half = mgr.connect(`tcp://127.0.0.1:${srv.local.port}`, (c, ev) => ev.type === "connect" && !ev.error && c.write("hel"));
+  await p.run();
+  expect(echoed).toBe(5);
+  const [idle, holding] = accepted;
+  expect(idle.recv.capacity).toBeGreaterThan(0);
+  await p.advance(150);
+  expect([idle.recv.capacity, idle.send.capacity]).toEqual([0, 0]);
+  // the second server connection holds 3 unconsumed bytes: they stay
+  expect(holding.recv.length).toBe(3);
+  expect(holding.recv.capacity).toBeGreaterThan(0);
+  half.write("lo");
+  await p.run();
+  expect(holding.recv.length).toBe(0);
+  mgr.close();
+});
+
 test("a handler that throws closes only its own connection, with a log line", async () => {
   const { p, mgr } = setup();
   const srv = mgr.bind("tcp://127.0.0.1:0", (c, ev) => {
@@ -341,4 +375,37 @@ test("pauseRead holds input in the platform until resumed", async () => {
   server!.pauseRead(false);
   await p.run();
   expect(got).toBe("held");
+});
+
+test("maxAccepted: connections past the limit wait in the backlog and are accepted as others close", async () => {
+  const { p, mgr } = setup();
+  const order: string[] = [];
+  const live = new Set<Connection>();
+  const srv = mgr.bind("tcp://127.0.0.1:0", (c, ev) => {
+    if (ev.type === "accept") live.add(c);
+    if (ev.type === "recv") {
+      const msg = new TextDecoder().decode(c.recv.bytes);
+      c.recv.clear();
+      order.push(msg);
+      c.write(`ok:${msg}`);
+      c.closeAfterSend();
+    }
+    if (ev.type === "close" && c.listener) live.delete(c);
+  }, { maxAccepted: 2 });
+  let maxLive = 0;
+  const replies: string[] = [];
+  for (const name of ["a", "b", "c", "d", "e"]) {
+    mgr.connect(`tcp://127.0.0.1:${srv.local.port}`, (c, ev) => {
+      if (ev.type === "connect") c.write(name);
+      if (ev.type === "recv") {
+        replies.push(new TextDecoder().decode(c.recv.bytes));
+        c.recv.clear();
+      }
+      maxLive = Math.max(maxLive, live.size);
+    });
+  }
+  await p.run();
+  expect(replies.sort()).toEqual(["ok:a", "ok:b", "ok:c", "ok:d", "ok:e"]);
+  expect(maxLive).toBeLessThanOrEqual(2);
+  expect(srv.acceptedLive).toBe(0);
 });
