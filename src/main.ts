@@ -74,7 +74,7 @@ export function startDevice(platform: Platform, options: DeviceOptions = {}): De
     mgr = new Manager(platform);
     setup = new DeviceSetup(platform, config, {
       portalUp(address) {
-        const web = mgr.bind(`tcp://${config.listenAddress}:${config.httpPort}`, portal.handler);
+        const web = mgr.bind(`tcp://${config.listenAddress}:${config.httpPort}`, portal.handler, { maxAccepted: config.httpMaxConnections });
         let dns: Connection;
         try {
           dns = mgr.bind(`udp://${config.listenAddress}:${config.dnsPort}`, () => {});
@@ -85,8 +85,9 @@ export function startDevice(platform: Platform, options: DeviceOptions = {}): De
         captive(dns, { address, ttl: config.dnsTtl });
         attach(web, {
           maxBufferedBody: 1024,
-          maxConnections: 8,
-          keepAlive: true,
+          // the core's accept limit (above) bounds the connections; past it clients queue
+          maxConnections: 0,
+          keepAlive: config.httpKeepAlive,
           idleTimeoutMs: 15000,
           hooks: { logAccess: portal.logAccess },
         });

@@ -15,6 +15,12 @@ export interface SetupConfig {
   portalOrigin?: string;
   /** name shown on the pages and in /info */
   deviceName: string;
+  /** portal connections at once; more wait in the listener's backlog until one closes. A phone
+   * opens about four, each ~2.7 KB of heap: 2 is what an ESP8266's 32 KB heap affords */
+  httpMaxConnections: number;
+  /** keep connections open between requests; off, each response frees its slot at once (the
+   * ESP8266 setting, where waiting clients need the slots more than a saved handshake) */
+  httpKeepAlive: boolean;
 
   /** one station join gives up after this long without an answer */
   joinTimeoutMs: number;
@@ -53,6 +59,8 @@ export const defaultSetupConfig: SetupConfig = {
   httpPort: 80,
   dnsTtl: 60,
   deviceName: "mcnet device",
+  httpMaxConnections: 8,
+  httpKeepAlive: true,
   joinTimeoutMs: 15000,
   attemptsPerNetwork: 2,
   retryDelayMs: 1000,
