@@ -60,7 +60,8 @@ function close(code?: number, reason: Data = ""): Uint8Array {
   return frame(Opcode.CLOSE, p);
 }
 
-function concat(parts: Uint8Array[]): Uint8Array {
+/** the parts joined into one array */
+export function concat(parts: Uint8Array[]): Uint8Array {
   let n = 0;
   for (const p of parts) n += p.length;
   const out = new Uint8Array(n);

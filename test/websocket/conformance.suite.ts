@@ -5,23 +5,11 @@
 import { assertEqual, type Case, type SuiteFactory } from "../shared/suite";
 import { FrameDecoder, FrameStep, Opcode } from "../../modules/websocket/frame";
 import { utf8Decode } from "../../modules/util/utf8";
-import { CONFORMANCE_MAX_MESSAGE, conformanceCases, type ConformanceCase, type Expectation } from "./conformance-cases";
+import { CONFORMANCE_MAX_MESSAGE, concat, conformanceCases, type ConformanceCase, type Expectation } from "./conformance-cases";
 
 interface Outcome {
   got: Expectation[];
   fail?: number;
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
 }
 
 function receive(chunks: Uint8Array[]): Outcome {

@@ -13,6 +13,7 @@ import {
 } from "../../modules/websocket/frame";
 import { encodeClosePayload, isValidCloseCode, parseClosePayload } from "../../modules/websocket/close";
 import { utf8Decode, utf8Encode } from "../../modules/util/utf8";
+import { concat } from "./conformance-cases";
 
 const MASK = new Uint8Array([0x37, 0xfa, 0x21, 0x3d]);
 
@@ -20,18 +21,6 @@ interface Decoded {
   frames: { opcode: number; fin: boolean; rsv: number; payload: Uint8Array }[];
   error?: number;
   message?: string;
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
 }
 
 /** Decode `input` fed in pieces of `piece` bytes (0: all at once), collecting whole frames. */
