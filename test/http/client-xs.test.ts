@@ -6,19 +6,9 @@ import * as http from "node:http";
 import * as path from "node:path";
 import type { AddressInfo } from "node:net";
 import { REPO_ROOT, XsRunner } from "../../host-sim/xs/runner";
+import type { Result } from "./xs/client-scenario";
 
 const ENTRY = path.join(REPO_ROOT, "test/http/xs/client-scenario.ts");
-
-interface Result {
-  status?: number;
-  body: string;
-  bytes: number;
-  sum: number;
-  chunks: number;
-  redirects?: number;
-  error?: string;
-  done: boolean;
-}
 
 function checksum(b: Buffer): number {
   let s = 0;

@@ -8,7 +8,8 @@ import { connect, type HttpClientOptions } from "../../../modules/http/client";
 import { utf8Decode } from "../../../modules/util/utf8";
 import { createModdablePlatform } from "../../../targets/moddable/platform";
 
-interface Result {
+/** what the handler saw for one fetch (the host test reads it back as JSON) */
+export interface Result {
   status?: number;
   body: string;
   bytes: number;
